@@ -1,0 +1,46 @@
+/** Every error modelgate raises on purpose carries a stable code and, where there is one, its cause. */
+export type ErrorCode =
+  | "USAGE"
+  | "TARGET_UNREADABLE"
+  | "CONFIG_INVALID"
+  | "FORMAT_MALFORMED"
+  | "FORMAT_TRUNCATED"
+  | "FORMAT_UNSUPPORTED"
+  | "BOUND_EXCEEDED"
+  | "ENCRYPTED";
+
+export class ModelgateError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ModelgateError";
+    this.code = code;
+  }
+}
+
+/** A reader met bytes that break its format. `offset` is where, in the source it was reading. */
+export class FormatError extends ModelgateError {
+  readonly offset: number;
+  constructor(
+    code: "FORMAT_MALFORMED" | "FORMAT_TRUNCATED" | "FORMAT_UNSUPPORTED" | "ENCRYPTED",
+    message: string,
+    offset: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "FormatError";
+    this.offset = offset;
+  }
+}
+
+/** A configured limit (size, depth, count) was reached; the input was not fully verified. */
+export class BoundExceededError extends ModelgateError {
+  readonly bound: string;
+  readonly limit: number;
+  constructor(bound: string, limit: number, message: string) {
+    super("BOUND_EXCEEDED", message);
+    this.name = "BoundExceededError";
+    this.bound = bound;
+    this.limit = limit;
+  }
+}
