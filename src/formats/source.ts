@@ -35,8 +35,10 @@ export function sliceSource(parent: ByteSource, offset: number, length: number):
 /** A file read with positional reads; small reads go through one reused window to avoid syscalls. */
 export class FileSource implements ByteSource {
   readonly size: number;
+  /** Bytes actually read from disk, for the report's summary. */
+  bytesRead = 0;
   private readonly fd: number;
-  private window = Buffer.alloc(0);
+  private window: Buffer = Buffer.alloc(0);
   private windowStart = 0;
   private static readonly WINDOW = 64 * 1024;
 
@@ -53,8 +55,13 @@ export class FileSource implements ByteSource {
     if (start >= this.windowStart && end <= this.windowStart + this.window.length) {
       return this.window.subarray(start - this.windowStart, end - this.windowStart);
     }
-    if (len > FileSource.WINDOW) return readFully(this.fd, Buffer.allocUnsafe(len), start);
+    if (len > FileSource.WINDOW) {
+      const out = readFully(this.fd, Buffer.allocUnsafe(len), start);
+      this.bytesRead += out.length;
+      return out;
+    }
     const win = readFully(this.fd, Buffer.allocUnsafe(Math.min(FileSource.WINDOW, this.size - start)), start);
+    this.bytesRead += win.length;
     this.window = win;
     this.windowStart = start;
     return win.subarray(0, Math.min(len, win.length));

@@ -9,7 +9,11 @@ export type PickleValue =
   | { kind: "bool"; value: boolean }
   | { kind: "int"; value: bigint }
   | { kind: "float"; value: number }
-  | { kind: "str"; preview: string; length: number; offset: number }
+  /**
+   * `length`/`offset` locate the encoded bytes in the source. `escaped` when those bytes are a protocol-0
+   * escaped line (STRING, UNICODE) rather than the raw text. `complete` false when preview is cut.
+   */
+  | { kind: "str"; preview: string; length: number; offset: number; escaped?: boolean; complete?: boolean }
   | { kind: "bytes"; preview: Uint8Array; length: number; offset: number; bytearray?: boolean }
   | { kind: "tuple"; items: PickleValue[] }
   | { kind: "list"; items: PickleValue[] }
@@ -30,6 +34,11 @@ export interface GlobalRef {
   name: string;
   offset: number;
   opcode: "GLOBAL" | "STACK_GLOBAL" | "INST";
+  /**
+   * STACK_GLOBAL whose operands were not literal strings (e.g. the result of a call): the unpickler
+   * imports a name computed at load time. module/name then hold the rendered operands.
+   */
+  unresolved?: boolean;
 }
 
 /** Something loading would invoke. */
@@ -40,6 +49,8 @@ export interface PickleCall {
   callee: PickleValue;
   args: PickleValue[];
   kwargs?: PickleValue;
+  /** For append/setitem on non-containers: the method the unpickler calls (`extend`, `append`, `add`, `__setitem__`). */
+  method?: "append" | "extend" | "add" | "__setitem__";
 }
 
 export interface PickleError {
@@ -56,6 +67,8 @@ export interface NestedPayload {
   /** The consumer's qualified name as written, e.g. `torch.storage._load_from_bytes`. */
   consumer: string;
   callOffset: number;
+  /** The source bytes are a protocol-0 escaped line, not the raw payload. */
+  escaped?: boolean;
 }
 
 export interface PickleAnalysis {
@@ -70,6 +83,8 @@ export interface PickleAnalysis {
   calls: PickleCall[];
   persistentIds: { offset: number; pid: PickleValue }[];
   nested: NestedPayload[];
+  /** EXT1/EXT2/EXT4 codes met (the copyreg registry that would resolve them is empty by default). */
+  extensions?: { code: number; offset: number }[];
   /** True when STOP was reached. */
   complete: boolean;
   error?: PickleError;
@@ -85,10 +100,14 @@ export interface PickleLimits {
   maxContainerItems: number;
   /** Bytes of a str/bytes argument kept as preview. */
   maxPreview: number;
+  /** Longest protocol-0 text line (STRING, UNICODE, GLOBAL...) held to decode it; default 16 MiB. */
+  maxLine?: number;
+  /** Most entries kept in each of globals / calls / persistentIds before a `bound` error; default 1,000,000. */
+  maxRecords?: number;
 }
 
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
-  maxOpcodes: 50_000_000,
+  maxOpcodes: 20_000_000,
   maxMemo: 5_000_000,
   maxStackDepth: 1_000_000,
   maxContainerItems: 10_000,

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): static checks, then every suite. It sets up what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci
+[ -f dist/cli/main.js ] || npm run build
+
+echo "== lint (biome)"
+npx biome check .
+echo "== typecheck (tsc)"
+npx tsc -p tsconfig.json --noEmit
+echo "== layers"
+npx tsx scripts/check-layers.ts
+echo "== build is current"
+npm run build --silent
+
+echo "== tests (vitest)"
+results=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$results" || true
+rm -f "$results"
+exit "$status"

@@ -1,0 +1,57 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { CONFIG_FILE_NAME, loadConfig, type ModelgateConfig } from "../config/load-config.js";
+import { ModelgateError } from "../errors.js";
+import { scanExitCode } from "../scan/outcome.js";
+import { renderJson } from "../scan/render/json.js";
+import { renderSarif } from "../scan/render/sarif.js";
+import { renderText } from "../scan/render/text.js";
+import { RULES } from "../scan/rules.js";
+import { scan } from "../scan/scan.js";
+import type { Severity } from "../scan/types.js";
+import type { CliIO, ScanCommandOptionsRaw } from "./main.js";
+import { createProgress } from "./progress.js";
+
+export async function runScanCommand(target: string, opts: ScanCommandOptionsRaw, io: CliIO): Promise<number> {
+  let config: ModelgateConfig = {};
+  if (opts.config) config = await loadConfig(opts.config);
+  else if (existsSync(CONFIG_FILE_NAME)) config = await loadConfig(CONFIG_FILE_NAME);
+  const failOn: Severity = opts.failOn ?? config.scan?.failOn ?? "medium";
+
+  const progress = createProgress(io.stderr as NodeJS.WriteStream);
+  let report: Awaited<ReturnType<typeof scan>>;
+  try {
+    report = await scan(target, {
+      hash: opts.hash,
+      config,
+      onProgress: (done, total, label) => progress.update(done, total, label),
+    });
+  } finally {
+    progress.done();
+  }
+  const exitCode = scanExitCode(report, failOn);
+
+  let text: string;
+  if (opts.format === "json") text = renderJson(report);
+  else if (opts.format === "sarif") text = renderSarif(report, [...RULES.values()], { exitCode });
+  else {
+    const color = opts.color && !opts.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
+    text = renderText(report, { color, rules: RULES, failOn });
+  }
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (cause) {
+      throw new ModelgateError("USAGE", `cannot write the report to ${opts.output}: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  } else {
+    io.stdout.write(text);
+  }
+  if (exitCode === 3) {
+    io.stderr.write(
+      `modelgate: nothing in ${target} was recognized as a model format (see the unscanned-content findings).\n`,
+    );
+  }
+  return exitCode;
+}

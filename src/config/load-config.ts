@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { ModelgateError } from "../errors.js";
+import type { Severity } from "../scan/types.js";
+
+export interface AllowEntry {
+  module: string;
+  names: string[] | "*";
+  reason?: string;
+}
+
+export interface ScanLimitsConfig {
+  maxDepth?: number;
+  maxMembers?: number;
+  maxExpandedBytes?: number;
+  maxOpcodes?: number;
+  maxMemo?: number;
+}
+
+export interface ModelgateConfig {
+  version?: 1;
+  scan?: { failOn?: Severity; allowGlobals?: AllowEntry[]; limits?: ScanLimitsConfig };
+}
+
+export const CONFIG_FILE_NAME = "modelgate.yaml";
+
+/**
+ * Reads and validates modelgate.yaml. Errors name the file, the line and what to change, because the
+ * person reading them is editing that file.
+ */
+export async function loadConfig(path: string): Promise<ModelgateConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ModelgateError("CONFIG_INVALID", `cannot read config file ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return parseConfig(text, path);
+}
+
+export async function parseConfig(text: string, path = CONFIG_FILE_NAME): Promise<ModelgateConfig> {
+  const { parseDocument, LineCounter } = await import("yaml");
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const { line, col } = lineCounter.linePos(err.pos[0]);
+    throw new ModelgateError("CONFIG_INVALID", `${path}:${line}:${col}: invalid YAML: ${err.message.split("\n")[0]}`);
+  }
+  const value: unknown = doc.toJS() ?? {};
+  const validate = await configValidator();
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const pointer = first?.instancePath ?? "";
+    const segments = pointer.split("/").slice(1).map(decodePointer);
+    const node = segments.length > 0 ? doc.getIn(segments, true) : doc.contents;
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    const where = range ? `:${lineCounter.linePos(range[0]).line}` : "";
+    const field = pointer === "" ? "the top level" : pointer.slice(1).replaceAll("/", ".");
+    const detail =
+      first?.keyword === "additionalProperties"
+        ? `unknown key '${(first.params as { additionalProperty: string }).additionalProperty}'`
+        : (first?.message ?? "invalid");
+    throw new ModelgateError(
+      "CONFIG_INVALID",
+      `${path}${where}: ${field}: ${detail} (see schemas/modelgate.schema.json and docs/configuration.md)`,
+    );
+  }
+  return value as ModelgateConfig;
+}
+
+function decodePointer(segment: string): string | number {
+  const s = segment.replaceAll("~1", "/").replaceAll("~0", "~");
+  return /^\d+$/.test(s) ? Number(s) : s;
+}
+
+async function configValidator() {
+  const { default: Ajv } = await import("ajv");
+  const require = createRequire(import.meta.url);
+  const schema = require("../../schemas/modelgate.schema.json") as object;
+  const ajv = new Ajv.default({ allErrors: false, strict: true });
+  return ajv.compile(schema);
+}

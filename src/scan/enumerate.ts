@@ -1,0 +1,66 @@
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { ModelgateError } from "../errors.js";
+
+export interface TargetFile {
+  /** Absolute or as-given path used to open the file. */
+  path: string;
+  /** Path relative to the target (the file name when the target is a file), with forward slashes. */
+  relativePath: string;
+  size: number;
+  /** Set when the entry exists but cannot be read (a dangling symlink, permission denied). */
+  problem?: string;
+}
+
+/**
+ * Every regular file under the target, whatever its name. Symlinks to files are followed (Hugging Face
+ * caches are made of them); symlinked directories are not, so a link loop cannot trap the walk.
+ */
+export function enumerateTarget(target: string): TargetFile[] {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(target);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : String(code);
+    throw new ModelgateError("TARGET_UNREADABLE", `cannot read ${target}: ${why}`, { cause });
+  }
+  if (stat.isFile()) {
+    const name = target.split(/[\\/]/).filter(Boolean).pop() ?? target;
+    return [{ path: target, relativePath: name, size: stat.size }];
+  }
+  if (!stat.isDirectory()) {
+    throw new ModelgateError("TARGET_UNREADABLE", `cannot scan ${target}: not a regular file or directory`);
+  }
+  const out: TargetFile[] = [];
+  const root = realpathSync(target);
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (cause) {
+      if (dir === root) throw new ModelgateError("TARGET_UNREADABLE", `cannot list ${target}`, { cause });
+      return;
+    }
+    for (const name of names) {
+      const full = join(dir, name);
+      let st: ReturnType<typeof lstatSync>;
+      try {
+        st = lstatSync(full);
+        if (st.isSymbolicLink()) {
+          st = statSync(full);
+          if (st.isDirectory()) continue;
+        }
+      } catch (cause) {
+        const relativePath = relative(root, full).split(sep).join("/");
+        out.push({ path: full, relativePath, size: 0, problem: (cause as Error).message });
+        continue;
+      }
+      if (st.isDirectory()) walk(full);
+      else if (st.isFile()) out.push({ path: full, relativePath: relative(root, full).split(sep).join("/"), size: st.size });
+    }
+  };
+  walk(root);
+  return out;
+}

@@ -1,0 +1,174 @@
+import type { AllowEntry } from "../config/load-config.js";
+import { renderCall } from "../formats/pickle/repr.js";
+import type { GlobalRef, PickleAnalysis, PickleCall, PickleValue } from "../formats/pickle/types.js";
+import { classifyGlobal } from "./globals/index.js";
+import type { Finding } from "./types.js";
+
+export interface FindingPlace {
+  file: string;
+  /** Inner member path; empty for the file itself. */
+  member: string;
+}
+
+export function location(place: FindingPlace, offset: number): string {
+  return `${place.member}@${offset}`;
+}
+
+const DUNDER_STATE = /^__\w+__$/;
+
+/**
+ * Turns what the VM saw into findings: one per distinct non-allowed global (with every offset counted),
+ * BUILD on classes or modules, extension codes, and a break or bound that left the rest unverified.
+ */
+export function pickleFindings(analyses: PickleAnalysis[], place: FindingPlace, allow: AllowEntry[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const analysis of analyses) {
+    const evidenceFor = callEvidence(analysis.calls);
+    const seen = new Map<string, Finding>();
+    for (const ref of analysis.globals) {
+      const verdict = classifyGlobal(ref.module, ref.name, allow);
+      if (verdict.verdict === "allowed") continue;
+      const key = `${verdict.module}\u0000${verdict.name}`;
+      const previous = seen.get(key);
+      if (previous) {
+        previous.evidence.occurrences = (previous.evidence.occurrences as number) + 1;
+        continue;
+      }
+      const written = `${ref.module}.${ref.name}`;
+      const call = evidenceFor(ref) ?? written;
+      const dangerous = verdict.verdict === "dangerous";
+      const finding: Finding = {
+        ruleId: dangerous ? "PICKLE_DANGEROUS_GLOBAL" : "PICKLE_UNSAFE_GLOBAL",
+        severity: dangerous ? "critical" : "high",
+        file: place.file,
+        location: location(place, ref.offset),
+        message: dangerous
+          ? `loading runs ${verdict.module}.${verdict.name} (${verdict.capability ?? "dangerous"})`
+          : `loading imports ${verdict.module}.${verdict.name}, which is not on the allow-list`,
+        evidence: {
+          call,
+          global: `${verdict.module}.${verdict.name}`,
+          ...(written !== `${verdict.module}.${verdict.name}` ? { written } : {}),
+          opcode: ref.opcode,
+          ...(verdict.capability ? { capability: verdict.capability } : {}),
+          ...(verdict.advisory ? { advisory: verdict.advisory } : {}),
+          reason: verdict.reason,
+          occurrences: 1,
+        },
+      };
+      seen.set(key, finding);
+      findings.push(finding);
+    }
+    for (const call of analysis.calls) {
+      if (call.kind !== "build" || call.callee.kind !== "global") continue;
+      const state = call.args[0];
+      const hostile = state !== undefined && touchesDunder(state, 0);
+      findings.push({
+        ruleId: "PICKLE_SETATTR_GADGET",
+        severity: hostile ? "critical" : "high",
+        file: place.file,
+        location: location(place, call.offset),
+        message: `BUILD changes attributes of ${call.callee.ref.module}.${call.callee.ref.name} itself${hostile ? ", including special (dunder) attributes" : ""}`,
+        evidence: { call: renderCall(call) },
+      });
+    }
+    for (const ext of analysis.extensions ?? []) {
+      findings.push({
+        ruleId: "PICKLE_EXT_CODE",
+        severity: "high",
+        file: place.file,
+        location: location(place, ext.offset),
+        message: `extension code ${ext.code} names a global through the copyreg registry; the import cannot be verified`,
+        evidence: { extensionCode: ext.code },
+      });
+    }
+    if (analysis.error) {
+      const bound = analysis.error.kind === "bound";
+      findings.push({
+        ruleId: bound ? "PICKLE_UNVERIFIABLE" : "PICKLE_MALFORMED",
+        severity: "medium",
+        file: place.file,
+        location: location(place, analysis.error.offset),
+        message: bound
+          ? `stopped verifying: ${analysis.error.message}`
+          : `pickle breaks at byte ${analysis.error.offset} (${analysis.error.message}); everything before the break was checked`,
+        evidence: { error: analysis.error.message, kind: analysis.error.kind, opcodes: analysis.opcodeCount },
+      });
+    }
+  }
+  return findings;
+}
+
+function touchesDunder(value: PickleValue, depth: number): boolean {
+  if (depth > 8) return false;
+  switch (value.kind) {
+    case "str":
+      return DUNDER_STATE.test(value.preview);
+    case "tuple":
+    case "list":
+      return value.items.some((v) => touchesDunder(v, depth + 1));
+    case "dict":
+      return value.entries.some(([k, v]) => touchesDunder(k, depth + 1) || touchesDunder(v, depth + 1));
+    default:
+      return false;
+  }
+}
+
+/**
+ * The most complete reconstructed call that involves a global: calls come in stream order and a call
+ * that contains another comes after it, so the last one that reaches the global is the outermost.
+ */
+function callEvidence(calls: PickleCall[]): (ref: GlobalRef) => string | undefined {
+  let index: Map<number, PickleCall> | undefined;
+  return (ref) => {
+    if (!index) {
+      index = new Map();
+      const memo = new WeakMap<object, Set<number>>();
+      for (const call of calls) {
+        for (const offset of globalsIn({ kind: "call", call }, memo, 0)) index.set(offset, call);
+      }
+    }
+    const call = index.get(ref.offset);
+    return call ? renderCall(call) : undefined;
+  };
+}
+
+const MAX_WALK_DEPTH = 64;
+
+function globalsIn(value: PickleValue, memo: WeakMap<object, Set<number>>, depth: number): Set<number> {
+  const cached = memo.get(value);
+  if (cached) return cached;
+  const out = new Set<number>();
+  memo.set(value, out);
+  if (depth > MAX_WALK_DEPTH) return out;
+  const add = (v: PickleValue | undefined) => {
+    if (v) for (const o of globalsIn(v, memo, depth + 1)) out.add(o);
+  };
+  switch (value.kind) {
+    case "global":
+      out.add(value.ref.offset);
+      break;
+    case "call":
+      add(value.call.callee);
+      value.call.args.forEach(add);
+      add(value.call.kwargs);
+      break;
+    case "tuple":
+    case "list":
+    case "set":
+      value.items.forEach(add);
+      break;
+    case "dict":
+      for (const [k, v] of value.entries) {
+        add(k);
+        add(v);
+      }
+      break;
+    case "persid":
+      add(value.pid);
+      break;
+    default:
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+import type { ModelgateConfig } from "../config/load-config.js";
+import { ModelgateError } from "../errors.js";
+import { FileSource } from "../formats/source.js";
+import { VERSION } from "../version.js";
+import { enumerateTarget, type TargetFile } from "./enumerate.js";
+import { hashFiles } from "./hash.js";
+import { resolveLimits } from "./limits.js";
+import type { ScanContext } from "./context.js";
+import { scanSource } from "./scan-source.js";
+import { type FileReport, type Finding, SEVERITIES, type ScanReport, type Severity } from "./types.js";
+
+export interface ScanOptions {
+  /** SHA-256 of every file (default true). */
+  hash?: boolean;
+  config?: ModelgateConfig;
+  /** Called as work advances: bytes scanned or hashed so far out of the total, and what is being read. */
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/**
+ * Scans a file or a directory of model artifacts without executing, importing or deserializing any of
+ * it. Throws ModelgateError TARGET_UNREADABLE only when the target itself cannot be read; everything a
+ * reader meets inside becomes a finding.
+ */
+export async function scan(target: string, options: ScanOptions = {}): Promise<ScanReport> {
+  const started = performance.now();
+  const files = enumerateTarget(target);
+  const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+  const readable = files.filter((f) => !f.problem);
+  const wantHash = options.hash !== false;
+
+  let hashedBytes = 0;
+  let scannedBytes = 0;
+  const progressTotal = wantHash ? bytesTotal * 2 : bytesTotal;
+  const report = (label: string) => options.onProgress?.(hashedBytes + scannedBytes, progressTotal, label);
+  const hashes = wantHash
+    ? hashFiles(
+        readable.map((f) => f.path),
+        {
+          onProgress: (done) => {
+            hashedBytes = done;
+            report("hashing");
+          },
+        },
+      )
+    : Promise.resolve(new Map<string, string>());
+  // Hashing runs in worker threads; give it a turn to start before the synchronous readers take the loop.
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const limits = resolveLimits(options.config?.scan?.limits);
+  const allow = options.config?.scan?.allowGlobals ?? [];
+  const findings: Finding[] = [];
+  const fileReports: FileReport[] = [];
+  let bytesRead = 0;
+  for (const file of files) {
+    const before = findings.length;
+    const format = await scanOneFile(file, { findings, limits, allow }, (n) => {
+      bytesRead += n;
+    });
+    scannedBytes += file.size;
+    report(file.relativePath);
+    fileReports.push({
+      path: file.relativePath,
+      size: file.size,
+      sha256: null,
+      format,
+      findings: findings.length - before,
+    });
+  }
+
+  let digests: Map<string, string>;
+  try {
+    digests = await hashes;
+  } catch (cause) {
+    throw new ModelgateError("TARGET_UNREADABLE", `hashing failed: ${(cause as Error).message}`, { cause });
+  }
+  files.forEach((f, i) => {
+    fileReports[i]!.sha256 = digests.get(f.path) ?? null;
+  });
+
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) bySeverity[f.severity]++;
+  return {
+    schemaVersion: 1,
+    tool: { name: "modelgate", version: VERSION },
+    target,
+    files: fileReports,
+    findings,
+    summary: {
+      files: files.length,
+      bytesRead,
+      bytesTotal,
+      durationMs: Math.round(performance.now() - started),
+      bySeverity,
+    },
+  };
+}
+
+async function scanOneFile(
+  file: TargetFile,
+  shared: Pick<ScanContext, "findings" | "limits" | "allow">,
+  countRead: (n: number) => void,
+): Promise<FileReport["format"]> {
+  if (file.problem) {
+    shared.findings.push({
+      ruleId: "FILE_UNREADABLE",
+      severity: "medium",
+      file: file.relativePath,
+      location: "@0",
+      message: `cannot read this file: ${file.problem}`,
+      evidence: { error: file.problem },
+    });
+    return "unknown";
+  }
+  let source: FileSource;
+  try {
+    source = new FileSource(file.path);
+  } catch (cause) {
+    shared.findings.push({
+      ruleId: "FILE_UNREADABLE",
+      severity: "medium",
+      file: file.relativePath,
+      location: "@0",
+      message: `cannot open this file: ${(cause as Error).message}`,
+      evidence: { error: (cause as Error).message },
+    });
+    return "unknown";
+  }
+  try {
+    const ctx: ScanContext = { ...shared, file: file.relativePath, expandedBytes: 0 };
+    return await scanSource(ctx, source, "", 0);
+  } finally {
+    countRead(source.bytesRead);
+    source.close();
+  }
+}

@@ -1,0 +1,31 @@
+import { type CompressionKind, decompress } from "../../formats/archive/compression.js";
+import { bufferSource, type ByteSource } from "../../formats/source.js";
+import type { ScanContext, ViewOptions } from "../context.js";
+import { scanSource } from "../scan-source.js";
+import type { FormatName } from "../types.js";
+
+/**
+ * gzip/bzip2/xz/lzma/zlib wrappers (joblib's compressed dumps among them): decompressed within the
+ * file's expansion budget, then scanned as a view of their own. The inner format is the file's format.
+ */
+export async function scanCompressedView(
+  ctx: ScanContext,
+  src: ByteSource,
+  member: string,
+  depth: number,
+  kind: CompressionKind,
+  options: ViewOptions,
+): Promise<FormatName> {
+  const budget = Math.max(0, Math.min(ctx.limits.maxExpandedBytes, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes));
+  let bytes: Uint8Array;
+  try {
+    bytes = await decompress(kind, src, budget);
+  } catch (err) {
+    // zlib's two-byte header is common in data; a failed inflate there means "not zlib", not "broken".
+    if (kind === "zlib" && (options.mayBeData || src.size < 64)) return "unknown";
+    throw err;
+  }
+  ctx.expandedBytes += bytes.length;
+  const inner = await scanSource(ctx, bufferSource(bytes), `${member}[${kind}]`, depth + 1, { quiet: options.quiet });
+  return inner;
+}
