@@ -83,19 +83,26 @@ function startWorker(): Promise<Worker | null> {
       resolve(null);
       return;
     }
+    // Only our own listeners: Worker keeps internal ones (message port ref/unref) on the same emitter.
+    const off = () => {
+      worker.off("error", fail);
+      worker.off("exit", fail);
+      worker.off("message", onMessage);
+    };
     const fail = () => {
       workersUnavailable = true;
-      worker.removeAllListeners();
+      off();
       void worker.terminate();
       resolve(null);
     };
-    worker.once("error", fail);
-    worker.once("exit", fail);
-    worker.once("message", (m: HashReply) => {
-      worker.removeAllListeners();
-      if (m.type === "ready") resolve(worker);
-      else fail();
-    });
+    const onMessage = (m: HashReply) => {
+      if (m.type !== "ready") return fail();
+      off();
+      resolve(worker);
+    };
+    worker.on("error", fail);
+    worker.on("exit", fail);
+    worker.on("message", onMessage);
   });
 }
 

@@ -23,11 +23,15 @@ const DUNDER_STATE = /^__\w+__$/;
 export function pickleFindings(analyses: PickleAnalysis[], place: FindingPlace, allow: AllowEntry[]): Finding[] {
   const findings: Finding[] = [];
   for (const analysis of analyses) {
-    const evidenceFor = callEvidence(analysis.calls);
+    const evidenceFor = callEvidence(
+      analysis.calls,
+      (ref) => classifyGlobal(ref.module, ref.name, allow).verdict !== "allowed",
+    );
     const seen = new Map<string, Finding>();
     for (const ref of analysis.globals) {
       const verdict = classifyGlobal(ref.module, ref.name, allow);
       if (verdict.verdict === "allowed") continue;
+      if (loadsOnlyScannedBytes(verdict, ref, analysis)) continue;
       const key = `${verdict.module}\u0000${verdict.name}`;
       const previous = seen.get(key);
       if (previous) {
@@ -99,6 +103,34 @@ export function pickleFindings(analyses: PickleAnalysis[], place: FindingPlace, 
   return findings;
 }
 
+/**
+ * PyTorch < 2 pickles tensors held by plain pickles as `torch.storage._load_from_bytes(b'<a torch.save
+ * file>')`. Its danger is exactly that of its bytes, which are scanned as a nested view; when every use
+ * passes literal bytes, the findings of those bytes are the verdict.
+ */
+const BYTES_LOADERS = new Set(["torch.storage._load_from_bytes"]);
+
+function loadsOnlyScannedBytes(
+  verdict: { module: string; name: string },
+  ref: GlobalRef,
+  analysis: PickleAnalysis,
+): boolean {
+  if (!BYTES_LOADERS.has(`${verdict.module}.${verdict.name}`)) return false;
+  let uses = 0;
+  const memo = new WeakMap<object, Set<number>>();
+  for (const call of analysis.calls) {
+    const args = [...call.args, ...(call.kwargs ? [call.kwargs] : [])];
+    // Handed to anything else (functools.partial, a setattr), it escapes: judge it as usual.
+    if (args.some((a) => globalsIn(a, memo, 0).has(ref.offset))) return false;
+    if (call.callee.kind !== "global" || call.callee.ref.offset !== ref.offset) continue;
+    const arg = call.args[0];
+    if (call.args.length !== 1 || arg?.kind !== "bytes") return false;
+    if (!analysis.nested.some((n) => n.offset === arg.offset)) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
 function touchesDunder(value: PickleValue, depth: number): boolean {
   if (depth > 8) return false;
   switch (value.kind) {
@@ -114,27 +146,66 @@ function touchesDunder(value: PickleValue, depth: number): boolean {
   }
 }
 
+type Parent = { call: PickleCall; via: "callee" | "arg" };
+
 /**
- * The most complete reconstructed call that involves a global: calls come in stream order and a call
- * that contains another comes after it, so the last one that reaches the global is the outermost.
+ * The reconstructed call that shows what a global does when loaded: the call that invokes it (or, when
+ * it is only passed along, the first call it is passed to), widened outward while the result is itself
+ * called (`attrgetter('system')(os)('id')`) or handed to another callable that is not allowed
+ * (`FunctionType(marshal.loads(...))`). Wrappers such as a state dict's `__setitem__` are left out.
  */
-function callEvidence(calls: PickleCall[]): (ref: GlobalRef) => string | undefined {
-  let index: Map<number, PickleCall> | undefined;
-  return (ref) => {
-    if (!index) {
-      index = new Map();
-      const memo = new WeakMap<object, Set<number>>();
-      for (const call of calls) {
-        for (const offset of globalsIn({ kind: "call", call }, memo, 0)) index.set(offset, call);
+function callEvidence(calls: PickleCall[], notAllowed: (ref: GlobalRef) => boolean): (ref: GlobalRef) => string | undefined {
+  let parents: Map<PickleCall, Parent> | undefined;
+  let direct: Map<number, PickleCall> | undefined;
+  let passed: Map<number, PickleCall> | undefined;
+  const index = () => {
+    parents = new Map();
+    direct = new Map();
+    passed = new Map();
+    const memo = new WeakMap<object, Set<number>>();
+    for (const call of calls) {
+      if (call.callee.kind === "global" && !direct.has(call.callee.ref.offset)) direct.set(call.callee.ref.offset, call);
+      if (call.callee.kind === "call" && !parents.has(call.callee.call)) parents.set(call.callee.call, { call, via: "callee" });
+      for (const arg of [...call.args, ...(call.kwargs ? [call.kwargs] : [])]) {
+        for (const child of callsIn(arg, 0)) if (!parents.has(child)) parents.set(child, { call, via: "arg" });
+        for (const offset of globalsIn(arg, memo, 0)) if (!passed.has(offset)) passed.set(offset, call);
       }
     }
-    const call = index.get(ref.offset);
-    return call ? renderCall(call) : undefined;
+  };
+  return (ref) => {
+    if (!parents) index();
+    let current = direct!.get(ref.offset) ?? passed!.get(ref.offset);
+    if (!current) return undefined;
+    for (let hops = 0; hops < MAX_WALK_DEPTH; hops++) {
+      const parent = parents!.get(current);
+      if (!parent) break;
+      const callee = parent.call.callee;
+      const widen = parent.via === "callee" || (callee.kind === "global" && notAllowed(callee.ref)) || callee.kind === "call";
+      if (!widen || parent.call.kind === "setitem" || parent.call.kind === "append") break;
+      current = parent.call;
+    }
+    return renderCall(current);
   };
 }
 
-const MAX_WALK_DEPTH = 64;
+/** Calls held directly in an argument, or inside the containers it is made of. */
+function callsIn(value: PickleValue, depth: number): PickleCall[] {
+  if (depth > 4) return [];
+  switch (value.kind) {
+    case "call":
+      return [value.call];
+    case "tuple":
+    case "list":
+    case "set":
+      return value.items.flatMap((v) => callsIn(v, depth + 1));
+    case "dict":
+      return value.entries.flatMap(([k, v]) => [...callsIn(k, depth + 1), ...callsIn(v, depth + 1)]);
+    default:
+      return [];
+  }
+}
 
+const MAX_WALK_DEPTH = 64;
 function globalsIn(value: PickleValue, memo: WeakMap<object, Set<number>>, depth: number): Set<number> {
   const cached = memo.get(value);
   if (cached) return cached;

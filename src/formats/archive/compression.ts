@@ -41,9 +41,10 @@ function isLzmaAlone(head: Uint8Array): boolean {
   // lc+lp<=4 in every encoder's presets; dictionary sizes are 2^n or 2^n + 2^(n-1) (xz-utils, 7-Zip).
   if (h.lc + h.lp > 4 || h.pb > 4) return false;
   const d = h.dictSize;
-  if (d < 4096 && d !== 0) return false;
+  // Encoders never write a dictionary under 4 KiB; a zero one is what runs of zero bytes look like.
+  if (d < 4096) return false;
   const pow = (x: number) => x > 0 && (x & (x - 1)) === 0;
-  const okDict = d === 0 || pow(d) || pow(d - (d & -d)) || d === 0xffffffff;
+  const okDict = pow(d) || pow(d - (d & -d)) || d === 0xffffffff;
   if (!okDict) return false;
   return h.unpackSize === -1 || h.unpackSize < 2 ** 48;
 }

@@ -407,6 +407,34 @@ const NUMPY_DTYPE_CLASSES = [
 ];
 
 // ---------------------------------------------------------------------------------------------
+// scipy.sparse
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Sparse matrix containers, which fitted scikit-learn estimators keep as attributes (sklearn 1.2's
+ * `TfidfTransformer._idf_diag` is a `scipy.sparse._csr.csr_matrix`; estimators fitted on sparse
+ * input keep `support_vectors_`, `_fit_X`, sparsified `coef_`). They unpickle as
+ * `cls.__new__(cls)` plus a state dict of numpy arrays and a shape; none defines `__setstate__`.
+ * Only the concrete classes, by the modules their `__module__` names in each scipy generation.
+ */
+const SCIPY_SPARSE_FORMATS = ["csr", "csc", "coo", "bsr", "dia", "lil", "dok"];
+
+const SCIPY_SPARSE_ENTRIES: Array<[string, ReadonlySet<string>]> = [
+  // scipy >= 1.8 (matrices), >= 1.11 (arrays): `scipy.sparse._csr.csr_matrix` / `csr_array`.
+  ...SCIPY_SPARSE_FORMATS.map((f): [string, ReadonlySet<string>] => [
+    `scipy.sparse._${f}`,
+    new Set([`${f}_matrix`, `${f}_array`]),
+  ]),
+  // scipy 1.8-1.10 defined the sparse arrays in one module.
+  ["scipy.sparse._arrays", new Set(SCIPY_SPARSE_FORMATS.map((f) => `${f}_array`))],
+  // scipy < 1.8: `scipy.sparse.csr.csr_matrix`.
+  ...SCIPY_SPARSE_FORMATS.map((f): [string, ReadonlySet<string>] => [
+    `scipy.sparse.${f}`,
+    new Set([`${f}_matrix`]),
+  ]),
+];
+
+// ---------------------------------------------------------------------------------------------
 // The map
 // ---------------------------------------------------------------------------------------------
 
@@ -510,6 +538,9 @@ const entries: Array<[string, ReadonlySet<string>]> = [
   ["sklearn.utils", set("Bunch")],
   ["sklearn.compose._column_transformer", set("make_column_selector")],
   ["sklearn.tree._tree", set("Tree")],
+
+  // --- scipy (sparse matrices inside fitted scikit-learn estimators) ---
+  ...SCIPY_SPARSE_ENTRIES,
 
   // --- xgboost / lightgbm ---
   ["xgboost.core", set("Booster")],

@@ -21,8 +21,9 @@ export async function scanCompressedView(
   try {
     bytes = await decompress(kind, src, budget);
   } catch (err) {
-    // zlib's two-byte header is common in data; a failed inflate there means "not zlib", not "broken".
-    if (kind === "zlib" && (options.mayBeData || src.size < 64)) return "unknown";
+    // Tensor bytes can start like a compression header by chance; a failed decode there means "not
+    // compressed", not "broken". So does zlib's two-byte header on a short file.
+    if (options.mayBeData || (kind === "zlib" && src.size < 64)) return "unknown";
     throw err;
   }
   ctx.expandedBytes += bytes.length;

@@ -3,6 +3,7 @@ import { analyzePickle, analyzePickleStream, type PickleHooks } from "../../form
 import type { PickleAnalysis, PickleLimits } from "../../formats/pickle/types.js";
 import { type ByteSource, sliceSource } from "../../formats/source.js";
 import { push, type ScanContext, type ViewOptions } from "../context.js";
+import { isDottedIdentifier } from "../globals/index.js";
 import { pickleFindings } from "../pickle-findings.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
@@ -45,7 +46,10 @@ export async function scanPickleView(
   let analyses = analyzePickleStream(src, options.offset ?? 0, ctx.limits.pickle, hooks);
   const first = analyses[0];
   if (!first) return "unknown";
-  const notAPickle = (a: PickleAnalysis) => a.error !== undefined && a.globals.length === 0 && a.calls.length === 0;
+  // Text that happens to start with a protocol-0 opcode ('c' of "class", '(' ...) breaks without
+  // importing anything a loader could resolve: that is not a pickle.
+  const notAPickle = (a: PickleAnalysis) =>
+    a.error !== undefined && a.calls.length === 0 && a.globals.every((g) => !isDottedIdentifier(g.module) || !isDottedIdentifier(g.name));
   if (notAPickle(first) && (!options.certain || options.mayBeData)) return "unknown";
 
   let format: FormatName = "pickle";

@@ -7,6 +7,11 @@ import type { FormatName } from "../types.js";
 /** Anomalies every real writer produces; not worth a finding. */
 const ORDINARY = new Set<ZipAnomaly["kind"]>(["data-descriptor", "encrypted", "prefix-data"]);
 
+const TORCHSCRIPT_CODE = /(^|\/)code\/.+/;
+
+/** Bit 5 (compressed patched data), bit 6 (strong encryption), bit 13 (encrypted central directory). */
+const UNSUPPORTED_FLAGS = 0x20 | 0x40 | 0x2000;
+
 /** Members of a PyTorch archive that hold tensor bytes or bookkeeping rather than code. */
 const TORCH_DATA_MEMBER = /(^|\/)(data\/\d+|version|byteorder|\.data\/[^/]+|\.format_version|\.storage_alignment)$/;
 
@@ -28,9 +33,22 @@ export async function scanZipView(
   const kind = zipKind(zip);
   const budget = zipBudget({ maxTotalBytes: Math.max(0, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes) });
   const memberFormats: FormatName[] = [];
+  let codeFiles = 0;
   for (const m of [...zip.members, ...zip.hiddenMembers]) {
     if (m.isDirectory && m.compressedSize === 0) continue;
     const path = member ? `${member}/${m.name}` : m.name;
+    const oddFlags = m.flags & UNSUPPORTED_FLAGS;
+    if (m.encryptionFlagOnly || oddFlags) {
+      push(ctx, {
+        ruleId: "ZIP_ANOMALY",
+        severity: "medium",
+        location: `${path}@0`,
+        message: m.encryptionFlagOnly
+          ? "the member is flagged encrypted but stored in plain: a forged flag that makes some readers skip it (its bytes were scanned)"
+          : `the member sets flag bits 0x${oddFlags.toString(16)} (patched data / strong encryption) that Python's zipfile refuses and PyTorch's reader ignores (its bytes were scanned)`,
+        evidence: { anomaly: "flag-bits", member: m.name, flags: m.flags },
+      });
+    }
     let data: ReturnType<typeof openZipMember>;
     try {
       const before = budget.remaining;
@@ -53,7 +71,22 @@ export async function scanZipView(
       });
     }
     const torchData = kind !== "archive" && TORCH_DATA_MEMBER.test(m.name);
-    memberFormats.push(await scanSource(ctx, data, path, depth + 1, { mayBeData: torchData, quiet: torchData }));
+    const torchCode = kind === "torchscript" && TORCHSCRIPT_CODE.test(m.name);
+    if (torchCode) codeFiles++;
+    const format = await scanSource(ctx, data, path, depth + 1, {
+      mayBeData: torchData || torchCode,
+      quiet: torchData || torchCode,
+    });
+    memberFormats.push(format);
+  }
+  if (codeFiles > 0) {
+    push(ctx, {
+      ruleId: "UNSCANNED_CONTENT",
+      severity: "info",
+      location: `${member}@0`,
+      message: `${codeFiles} TorchScript source file(s) under code/ are compiled by torch.jit.load; they were checked for hidden pickles but their TorchScript was not analysed`,
+      evidence: { torchscriptSources: codeFiles },
+    });
   }
   if (zip.truncated) {
     push(ctx, {

@@ -1,0 +1,179 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers). One run; every
+ * rule the report uses is described (with GitHub's `security-severity`); each finding points at its
+ * file, with a logical location for an inner archive member and the byte offset as a region when it
+ * is an offset into the file itself.
+ */
+import { createHash } from "node:crypto";
+import { SEVERITIES, type ScanReport, type Severity, severityRank } from "../types.js";
+
+export interface RuleDoc {
+  id: string;
+  name: string;
+  shortDescription: string;
+  help: string;
+  defaultSeverity: Severity;
+  helpUri?: string;
+}
+
+export interface SarifOptions {
+  /** Exit code the command ends with; default: what DESIGN.md's table gives for `failOn`. */
+  exitCode?: number;
+  /** Threshold used for the default exit code; default `medium`. */
+  failOn?: Severity;
+  informationUri?: string;
+}
+
+export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+export const MODELGATE_INFORMATION_URI = "https://github.com/modelgate/modelgate";
+/** Key in `partialFingerprints`; bump the version if what it hashes ever changes. */
+export const FINGERPRINT_KEY = "modelgateFinding/v1";
+
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "0.0",
+};
+
+export function sarifLevel(s: Severity): "error" | "warning" | "note" {
+  return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
+}
+
+/** Exit code per DESIGN.md for a finished scan: 1 at/above failOn, else 3 when no file was recognized, else 0. */
+export function scanExitCode(report: ScanReport, failOn: Severity = "medium"): number {
+  if (report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) return 1;
+  if (report.files.every((f) => f.format === "unknown")) return 3;
+  return 0;
+}
+
+/** `archive/data.pkl@1234` -> member `archive/data.pkl`, offset 1234; `@0` -> the file itself at 0. */
+export function parseLocation(location: string): { member: string; offset: number | null } {
+  const at = location.lastIndexOf("@");
+  if (at >= 0 && /^\d+$/.test(location.slice(at + 1))) {
+    const offset = Number(location.slice(at + 1));
+    return { member: location.slice(0, at), offset: Number.isSafeInteger(offset) ? offset : null };
+  }
+  return { member: location, offset: null };
+}
+
+/** A relative path as a URI reference: forward slashes, each segment percent-encoded. */
+export function pathToUri(path: string): { uri: string; uriBaseId?: string } {
+  let p = path.replace(/\\/g, "/");
+  const absolute = p.startsWith("/") || /^[A-Za-z]:\//.test(p);
+  while (p.startsWith("./")) p = p.slice(2);
+  const segments = p.split("/").map((s, i) => (absolute && i === 0 && /^[A-Za-z]:$/.test(s) ? s : enc(s)));
+  const encoded = segments.join("/");
+  if (absolute) return { uri: `file://${encoded.startsWith("/") ? "" : "/"}${encoded}` };
+  return { uri: encoded, uriBaseId: "%SRCROOT%" };
+}
+
+function enc(segment: string): string {
+  // encodeURIComponent leaves !'()* as they are; they are legal in a URI but odd in a path, so encode them too.
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function evidenceCall(evidence: Record<string, unknown>): string | undefined {
+  const call = evidence.call;
+  return typeof call === "string" && call.length > 0 ? call : undefined;
+}
+
+export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOptions = {}): string {
+  // Every rule a finding uses must be described; rules known to the caller come first, in their order.
+  const ruleList: RuleDoc[] = [];
+  const ruleIndex = new Map<string, number>();
+  const addRule = (r: RuleDoc) => {
+    if (ruleIndex.has(r.id)) return;
+    ruleIndex.set(r.id, ruleList.length);
+    ruleList.push(r);
+  };
+  for (const r of rules) addRule(r);
+  for (const f of report.findings) {
+    addRule({ id: f.ruleId, name: f.ruleId, shortDescription: f.ruleId, help: f.message, defaultSeverity: f.severity });
+  }
+
+  const artifactIndex = new Map<string, number>();
+  const artifacts = report.files.map((file, i) => {
+    artifactIndex.set(file.path, i);
+    return {
+      location: pathToUri(file.path),
+      length: file.size,
+      ...(file.sha256 ? { hashes: { "sha-256": file.sha256 } } : {}),
+      properties: { format: file.format },
+    };
+  });
+
+  const results = report.findings.map((f) => {
+    const call = evidenceCall(f.evidence);
+    const { member, offset } = parseLocation(f.location);
+    const index = artifactIndex.get(f.file);
+    const physicalLocation = {
+      artifactLocation: { ...pathToUri(f.file), ...(index !== undefined ? { index } : {}) },
+      // An offset inside a member (often compressed) is not an offset into the file on disk.
+      ...(member === "" && offset !== null ? { region: { byteOffset: offset } } : {}),
+    };
+    const logicalLocations =
+      member !== ""
+        ? [
+            {
+              name: member.split("/").pop() || member,
+              fullyQualifiedName: member,
+              kind: "resource",
+              ...(offset !== null ? { properties: { byteOffset: offset } } : {}),
+            },
+          ]
+        : undefined;
+    const fingerprint = createHash("sha256")
+      .update([f.ruleId, f.file, f.location, call ?? ""].join("\u0000"))
+      .digest("hex");
+    return {
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId) ?? 0,
+      level: sarifLevel(f.severity),
+      message: { text: call ? `${f.message}\nEvidence: ${call}` : f.message },
+      locations: [{ physicalLocation, ...(logicalLocations ? { logicalLocations } : {}) }],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+      properties: { severity: f.severity, evidence: f.evidence },
+    };
+  });
+
+  const exitCode = opts.exitCode ?? scanExitCode(report, opts.failOn);
+  const sarif = {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "modelgate",
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: opts.informationUri ?? MODELGATE_INFORMATION_URI,
+            rules: ruleList.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.shortDescription },
+              fullDescription: { text: r.shortDescription },
+              help: { text: r.help },
+              ...(r.helpUri ? { helpUri: r.helpUri } : {}),
+              defaultConfiguration: { level: sarifLevel(r.defaultSeverity) },
+              properties: {
+                "security-severity": SECURITY_SEVERITY[r.defaultSeverity],
+                tags: ["security", "ai-model", r.defaultSeverity],
+              },
+            })),
+          },
+        },
+        invocations: [{ executionSuccessful: exitCode !== 2, exitCode }],
+        artifacts,
+        results,
+        properties: {
+          target: report.target,
+          bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, report.summary.bySeverity[s] ?? 0])),
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
