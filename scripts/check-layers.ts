@@ -25,7 +25,8 @@ for (const file of walk(root)) {
   const text = readFileSync(file, "utf8");
   for (const m of text.matchAll(/from\s+"(\.[^"]+)"/g)) {
     const target = relative(root, join(file, "..", m[1]!)).split("/")[0]!;
-    if (banned.includes(target)) problems.push(`${relative(root, file)} imports ${m[1]} (${layer} -> ${target})`);
+    if (banned.includes(target))
+      problems.push(`${relative(root, file)} imports ${m[1]} (${layer} -> ${target})`);
   }
 }
 if (problems.length > 0) {

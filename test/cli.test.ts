@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, symlinkSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,7 +39,13 @@ describe("modelgate scan: exit codes and reports", () => {
       location: "@0",
       evidence: { call: "os.system('echo pwned')" },
     });
-    expect(Object.keys(report.summary)).toEqual(["files", "bytesRead", "bytesTotal", "durationMs", "bySeverity"]);
+    expect(Object.keys(report.summary)).toEqual([
+      "files",
+      "bytesRead",
+      "bytesTotal",
+      "durationMs",
+      "bySeverity",
+    ]);
     expect(report.summary.bySeverity).toEqual({ critical: 1, high: 0, medium: 0, low: 0, info: 0 });
   });
 
@@ -48,7 +54,9 @@ describe("modelgate scan: exit codes and reports", () => {
     const report = JSON.parse(r.stdout);
     const { createHash } = await import("node:crypto");
     for (const f of report.files) {
-      const expected = createHash("sha256").update(readFileSync(join(examples, "benign", f.path))).digest("hex");
+      const expected = createHash("sha256")
+        .update(readFileSync(join(examples, "benign", f.path)))
+        .digest("hex");
       expect(f.sha256).toBe(expected);
     }
   });
@@ -85,12 +93,23 @@ describe("modelgate scan: exit codes and reports", () => {
     symlinkSync(join(dir, "missing-target"), join(dir, "dangling.bin"));
     const { code, report } = await scanJson(dir);
     expect(code).toBe(1);
-    expect(report.findings.map((f) => [f.file, f.ruleId])).toContainEqual(["dangling.bin", "FILE_UNREADABLE"]);
+    expect(report.findings.map((f) => [f.file, f.ruleId])).toContainEqual([
+      "dangling.bin",
+      "FILE_UNREADABLE",
+    ]);
   });
 
   it("writes the report to --output and nothing to stdout", async () => {
     const out = join(tmp(), "report.sarif");
-    const r = await runCli(["scan", join(examples, "malicious"), "--format", "sarif", "-o", out, "--no-hash"]);
+    const r = await runCli([
+      "scan",
+      join(examples, "malicious"),
+      "--format",
+      "sarif",
+      "-o",
+      out,
+      "--no-hash",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     const sarif = JSON.parse(readFileSync(out, "utf8"));
@@ -111,7 +130,10 @@ describe("modelgate scan: exit codes and reports", () => {
     const dir = tmp();
     writeFileSync(join(dir, "model.pkl"), "cmyproject.models\nNet\n)R.");
     const good = join(dir, "good.yaml");
-    writeFileSync(good, "version: 1\nscan:\n  allowGlobals:\n    - module: myproject.models\n      names: [Net]\n");
+    writeFileSync(
+      good,
+      "version: 1\nscan:\n  allowGlobals:\n    - module: myproject.models\n      names: [Net]\n",
+    );
     expect((await runCli(["scan", join(dir, "model.pkl"), "--no-hash"])).code).toBe(1);
     expect((await runCli(["scan", join(dir, "model.pkl"), "--no-hash", "--config", good])).code).toBe(0);
     const bad = join(dir, "bad.yaml");

@@ -38,7 +38,9 @@ describe.runIf(present)("picklescan corpus through the CLI", () => {
         expect(code).toBe(1);
         expect(severities.some((s) => s === "critical" || s === "high")).toBe(true);
       } else if (expected === "benign") {
-        expect(report.findings.filter((f) => ["critical", "high", "medium"].includes(f.severity))).toEqual([]);
+        expect(report.findings.filter((f) => ["critical", "high", "medium"].includes(f.severity))).toEqual(
+          [],
+        );
         expect(code).toBe(0);
       } else if (expected === "unverifiable") {
         const why = report.findings.find((f) => ["critical", "high", "medium"].includes(f.severity));

@@ -23,7 +23,11 @@ const serious = (fs: Finding[]) => fs.filter((f) => ["critical", "high", "medium
 const calls = (fs: Finding[]) => fs.map((f) => f.evidence.call);
 
 const osSystem = (cmd: string) =>
-  pickle().proto(2).reduceGlobal("os", "system", (w) => w.binunicode(cmd)).stop().bytes();
+  pickle()
+    .proto(2)
+    .reduceGlobal("os", "system", (w) => w.binunicode(cmd))
+    .stop()
+    .bytes();
 const tensors: TensorSpec[] = [{ name: "w", key: "0", shape: [4] }];
 const storages = [{ key: "0", bytes: new Uint8Array(16) }];
 
@@ -50,7 +54,10 @@ describe("scan: containers and nesting", () => {
 
   it("scans zips nested in zips and reports the path", async () => {
     const inner = buildZip([{ name: "payload.bin", data: osSystem("whoami") }]);
-    const outer = buildZip([{ name: "readme.txt", data: "hello" }, { name: "inner.zip", data: inner, method: 8 }]);
+    const outer = buildZip([
+      { name: "readme.txt", data: "hello" },
+      { name: "inner.zip", data: inner, method: 8 },
+    ]);
     const r = await scanBytes(outer);
     expect(serious(r.findings).map((f) => f.location)).toEqual(["inner.zip/payload.bin@2"]);
   });
@@ -72,7 +79,9 @@ describe("scan: containers and nesting", () => {
   });
 
   it("finds the payload in the fourth pickle of a legacy checkpoint", async () => {
-    const payload = stateDictPickle(tensors, (w) => w.binunicode("x").reduceGlobal("os", "system", (a) => a.binunicode("id")));
+    const payload = stateDictPickle(tensors, (w) =>
+      w.binunicode("x").reduceGlobal("os", "system", (a) => a.binunicode("id")),
+    );
     const r = await scanBytes(legacyTorch(tensors, payload));
     expect(r.files[0]!.format).toBe("pytorch-legacy");
     expect(calls(r.findings)).toEqual(["os.system('id')"]);
@@ -80,7 +89,11 @@ describe("scan: containers and nesting", () => {
   });
 
   it("gzip, zlib and tar wrappers are opened", async () => {
-    for (const bytes of [gzipSync(osSystem("id")), deflateSync(osSystem("id")), buildTar([{ name: "m/x", data: osSystem("id") }])]) {
+    for (const bytes of [
+      gzipSync(osSystem("id")),
+      deflateSync(osSystem("id")),
+      buildTar([{ name: "m/x", data: osSystem("id") }]),
+    ]) {
       const r = await scanBytes(bytes);
       expect(calls(r.findings)).toContain("os.system('id')");
     }
@@ -88,14 +101,22 @@ describe("scan: containers and nesting", () => {
 
   it("scans nested pickles inside bytes arguments, and trusts torch's bytes loader only as far as its bytes", async () => {
     const wrap = (inner: Uint8Array) =>
-      pickle().proto(2).reduceGlobal("torch.storage", "_load_from_bytes", (w) => w.binbytes(inner)).stop().bytes();
+      pickle()
+        .proto(2)
+        .reduceGlobal("torch.storage", "_load_from_bytes", (w) => w.binbytes(inner))
+        .stop()
+        .bytes();
     const clean = await scanBytes(wrap(legacyTorch(tensors)));
     expect(clean.findings).toEqual([]);
     const bad = await scanBytes(wrap(osSystem("id")));
     expect(bad.findings).toHaveLength(1);
     expect(bad.findings[0]).toMatchObject({ severity: "critical", location: "[40]@2" });
     const viaPickleLoads = await scanBytes(
-      pickle().proto(2).reduceGlobal("pickle", "loads", (w) => w.binbytes(osSystem("id"))).stop().bytes(),
+      pickle()
+        .proto(2)
+        .reduceGlobal("pickle", "loads", (w) => w.binbytes(osSystem("id")))
+        .stop()
+        .bytes(),
     );
     expect(calls(viaPickleLoads.findings)).toEqual(expect.arrayContaining(["os.system('id')"]));
     expect(viaPickleLoads.findings.every((f) => f.severity === "critical")).toBe(true);
@@ -105,7 +126,9 @@ describe("scan: containers and nesting", () => {
     const front = osSystem("echo front");
     const zip = buildZip([{ name: "data.pkl", data: osSystem("echo back") }], { prefix: front });
     const r = await scanBytes(zip);
-    expect(calls(r.findings)).toEqual(expect.arrayContaining(["os.system('echo front')", "os.system('echo back')"]));
+    expect(calls(r.findings)).toEqual(
+      expect.arrayContaining(["os.system('echo front')", "os.system('echo back')"]),
+    );
     expect(r.findings.map((f) => f.ruleId)).toContain("POLYGLOT_FILE");
   });
 });
@@ -121,7 +144,15 @@ describe("scan: fail closed", () => {
   });
 
   it("an encrypted member is unverifiable", async () => {
-    const zip = buildZip([{ name: "data.pkl", raw: Uint8Array.from({ length: 40 }, (_, i) => i), encrypted: true, method: 8, uncompressedSize: 100 }]);
+    const zip = buildZip([
+      {
+        name: "data.pkl",
+        raw: Uint8Array.from({ length: 40 }, (_, i) => i),
+        encrypted: true,
+        method: 8,
+        uncompressedSize: 100,
+      },
+    ]);
     const r = await scanBytes(zip);
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(["ARCHIVE_UNVERIFIABLE", "medium"]);
   });
@@ -143,7 +174,9 @@ describe("scan: fail closed", () => {
   it("an opcode bound is a medium finding", async () => {
     const w = pickle().proto(2).mark();
     for (let i = 0; i < 1000; i++) w.binint1(1);
-    const r = await scanBytes(w.op("LIST").stop().bytes(), { config: { scan: { limits: { maxOpcodes: 100 } } } });
+    const r = await scanBytes(w.op("LIST").stop().bytes(), {
+      config: { scan: { limits: { maxOpcodes: 100 } } },
+    });
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["PICKLE_UNVERIFIABLE", "medium"]]);
   });
 

@@ -39,7 +39,9 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
       ].join("\n"),
     )
     .argument("<path>", "model file or folder")
-    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif"]).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif"]).default("text"),
+    )
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(
       new Option("--fail-on <severity>", "lowest severity that makes the scan exit 1")

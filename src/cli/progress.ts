@@ -33,7 +33,6 @@ export function formatSize(n: number): string {
 }
 
 function clean(label: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: a label (a file name) must not move the cursor
   return label.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 

@@ -11,7 +11,11 @@ import type { Severity } from "../scan/types.js";
 import type { CliIO, ScanCommandOptionsRaw } from "./main.js";
 import { createProgress } from "./progress.js";
 
-export async function runScanCommand(target: string, opts: ScanCommandOptionsRaw, io: CliIO): Promise<number> {
+export async function runScanCommand(
+  target: string,
+  opts: ScanCommandOptionsRaw,
+  io: CliIO,
+): Promise<number> {
   let config: ModelgateConfig = {};
   if (opts.config) config = await loadConfig(opts.config);
   else if (existsSync(CONFIG_FILE_NAME)) config = await loadConfig(CONFIG_FILE_NAME);
@@ -41,9 +45,13 @@ export async function runScanCommand(target: string, opts: ScanCommandOptionsRaw
     try {
       writeFileSync(opts.output, text);
     } catch (cause) {
-      throw new ModelgateError("USAGE", `cannot write the report to ${opts.output}: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new ModelgateError(
+        "USAGE",
+        `cannot write the report to ${opts.output}: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
   } else {
     io.stdout.write(text);

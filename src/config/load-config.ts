@@ -33,9 +33,13 @@ export async function loadConfig(path: string): Promise<ModelgateConfig> {
   try {
     text = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new ModelgateError("CONFIG_INVALID", `cannot read config file ${path}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new ModelgateError(
+      "CONFIG_INVALID",
+      `cannot read config file ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   return parseConfig(text, path);
 }
@@ -47,12 +51,17 @@ export async function parseConfig(text: string, path = CONFIG_FILE_NAME): Promis
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const { line, col } = lineCounter.linePos(err.pos[0]);
-    throw new ModelgateError("CONFIG_INVALID", `${path}:${line}:${col}: invalid YAML: ${err.message.split("\n")[0]}`);
+    throw new ModelgateError(
+      "CONFIG_INVALID",
+      `${path}:${line}:${col}: invalid YAML: ${err.message.split("\n")[0]}`,
+    );
   }
   const value: unknown = doc.toJS() ?? {};
   const validate = await configValidator();
   if (!validate(value)) {
-    const first = validate.errors?.[0];
+    // An unknown key explains the other errors it causes (a misspelt required key), so it goes first.
+    const errors = validate.errors ?? [];
+    const first = errors.find((e) => e.keyword === "additionalProperties") ?? errors[0];
     const pointer = first?.instancePath ?? "";
     const segments = pointer.split("/").slice(1).map(decodePointer);
     const node = segments.length > 0 ? doc.getIn(segments, true) : doc.contents;
@@ -80,6 +89,6 @@ async function configValidator() {
   const { default: Ajv } = await import("ajv");
   const require = createRequire(import.meta.url);
   const schema = require("../../schemas/modelgate.schema.json") as object;
-  const ajv = new Ajv.default({ allErrors: false, strict: true });
+  const ajv = new Ajv.default({ allErrors: true, strict: true });
   return ajv.compile(schema);
 }

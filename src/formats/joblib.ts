@@ -57,7 +57,8 @@ export function joblibArrayExtent(
 ): JoblibArrayExtent | undefined {
   if (inst.kind !== "call") return undefined;
   const cls = inst.call.callee;
-  if (cls.kind !== "global" || cls.ref.module !== WRAPPER_MODULE || !WRAPPERS.has(cls.ref.name)) return undefined;
+  if (cls.kind !== "global" || cls.ref.module !== WRAPPER_MODULE || !WRAPPERS.has(cls.ref.name))
+    return undefined;
   const size = dtypeItemSize(dtypeSpec(entry(state, "dtype")) ?? "");
   if (size === "object") return { kind: "pickle", start: at };
   const shape = entry(state, "shape");

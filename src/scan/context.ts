@@ -1,7 +1,7 @@
 import type { AllowEntry } from "../config/load-config.js";
 import { BoundExceededError, FormatError } from "../errors.js";
 import type { ScanLimits } from "./limits.js";
-import type { Finding, FormatName } from "./types.js";
+import type { Finding } from "./types.js";
 
 /** What one file's scan shares across every nested view of it. */
 export interface ScanContext {

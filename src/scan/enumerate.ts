@@ -23,7 +23,11 @@ export function enumerateTarget(target: string): TargetFile[] {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const why =
-      code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : String(code);
+      code === "ENOENT"
+        ? "no such file or directory"
+        : code === "EACCES"
+          ? "permission denied"
+          : String(code);
     throw new ModelgateError("TARGET_UNREADABLE", `cannot read ${target}: ${why}`, { cause });
   }
   if (stat.isFile()) {
@@ -58,7 +62,8 @@ export function enumerateTarget(target: string): TargetFile[] {
         continue;
       }
       if (st.isDirectory()) walk(full);
-      else if (st.isFile()) out.push({ path: full, relativePath: relative(root, full).split(sep).join("/"), size: st.size });
+      else if (st.isFile())
+        out.push({ path: full, relativePath: relative(root, full).split(sep).join("/"), size: st.size });
     }
   };
   walk(root);

@@ -62,10 +62,16 @@ export type HashReply =
   | { type: "done"; id: number; sha256: string }
   | { type: "error"; id: number; message: string; code?: string };
 
-if (!isMainThread && parentPort && (workerData as { modelgateHashWorker?: boolean } | null)?.modelgateHashWorker) {
+if (
+  !isMainThread &&
+  parentPort &&
+  (workerData as { modelgateHashWorker?: boolean } | null)?.modelgateHashWorker
+) {
   const port = parentPort;
   port.on("message", (req: HashRequest) => {
-    hashFileStream(req.path, (bytes) => port.postMessage({ type: "progress", id: req.id, bytes } satisfies HashReply))
+    hashFileStream(req.path, (bytes) =>
+      port.postMessage({ type: "progress", id: req.id, bytes } satisfies HashReply),
+    )
       .then((sha256) => port.postMessage({ type: "done", id: req.id, sha256 } satisfies HashReply))
       .catch((err: unknown) => {
         const e = err as NodeJS.ErrnoException;

@@ -20,7 +20,11 @@ const DUNDER_STATE = /^__\w+__$/;
  * Turns what the VM saw into findings: one per distinct non-allowed global (with every offset counted),
  * BUILD on classes or modules, extension codes, and a break or bound that left the rest unverified.
  */
-export function pickleFindings(analyses: PickleAnalysis[], place: FindingPlace, allow: AllowEntry[]): Finding[] {
+export function pickleFindings(
+  analyses: PickleAnalysis[],
+  place: FindingPlace,
+  allow: AllowEntry[],
+): Finding[] {
   const findings: Finding[] = [];
   for (const analysis of analyses) {
     const evidenceFor = callEvidence(
@@ -154,7 +158,10 @@ type Parent = { call: PickleCall; via: "callee" | "arg" };
  * called (`attrgetter('system')(os)('id')`) or handed to another callable that is not allowed
  * (`FunctionType(marshal.loads(...))`). Wrappers such as a state dict's `__setitem__` are left out.
  */
-function callEvidence(calls: PickleCall[], notAllowed: (ref: GlobalRef) => boolean): (ref: GlobalRef) => string | undefined {
+function callEvidence(
+  calls: PickleCall[],
+  notAllowed: (ref: GlobalRef) => boolean,
+): (ref: GlobalRef) => string | undefined {
   let parents: Map<PickleCall, Parent> | undefined;
   let direct: Map<number, PickleCall> | undefined;
   let passed: Map<number, PickleCall> | undefined;
@@ -164,10 +171,13 @@ function callEvidence(calls: PickleCall[], notAllowed: (ref: GlobalRef) => boole
     passed = new Map();
     const memo = new WeakMap<object, Set<number>>();
     for (const call of calls) {
-      if (call.callee.kind === "global" && !direct.has(call.callee.ref.offset)) direct.set(call.callee.ref.offset, call);
-      if (call.callee.kind === "call" && !parents.has(call.callee.call)) parents.set(call.callee.call, { call, via: "callee" });
+      if (call.callee.kind === "global" && !direct.has(call.callee.ref.offset))
+        direct.set(call.callee.ref.offset, call);
+      if (call.callee.kind === "call" && !parents.has(call.callee.call))
+        parents.set(call.callee.call, { call, via: "callee" });
       for (const arg of [...call.args, ...(call.kwargs ? [call.kwargs] : [])]) {
-        for (const child of callsIn(arg, 0)) if (!parents.has(child)) parents.set(child, { call, via: "arg" });
+        for (const child of callsIn(arg, 0))
+          if (!parents.has(child)) parents.set(child, { call, via: "arg" });
         for (const offset of globalsIn(arg, memo, 0)) if (!passed.has(offset)) passed.set(offset, call);
       }
     }
@@ -180,7 +190,10 @@ function callEvidence(calls: PickleCall[], notAllowed: (ref: GlobalRef) => boole
       const parent = parents!.get(current);
       if (!parent) break;
       const callee = parent.call.callee;
-      const widen = parent.via === "callee" || (callee.kind === "global" && notAllowed(callee.ref)) || callee.kind === "call";
+      const widen =
+        parent.via === "callee" ||
+        (callee.kind === "global" && notAllowed(callee.ref)) ||
+        callee.kind === "call";
       if (!widen || parent.call.kind === "setitem" || parent.call.kind === "append") break;
       current = parent.call;
     }

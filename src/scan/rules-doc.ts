@@ -12,9 +12,17 @@ export function rulesMarkdown(): string {
     "| id | default severity | meaning |",
     "| --- | --- | --- |",
   ];
-  for (const r of RULES.values()) lines.push(`| [\`${r.id}\`](#${r.id.toLowerCase()}) | ${r.defaultSeverity} | ${r.shortDescription} |`);
+  for (const r of RULES.values())
+    lines.push(`| [\`${r.id}\`](#${r.id.toLowerCase()}) | ${r.defaultSeverity} | ${r.shortDescription} |`);
   for (const r of RULES.values()) {
-    lines.push("", `## ${r.id}`, "", `Severity: **${r.defaultSeverity}**. ${r.shortDescription}`, "", `What to do: ${r.help}`);
+    lines.push(
+      "",
+      `## ${r.id}`,
+      "",
+      `Severity: **${r.defaultSeverity}**. ${r.shortDescription}`,
+      "",
+      `What to do: ${r.help}`,
+    );
     if (r.source) lines.push("", `Source: ${r.source}.`);
   }
   lines.push(

@@ -51,14 +51,16 @@ const list: RuleDoc[] = [
     id: "PICKLE_MALFORMED",
     name: "MalformedPickle",
     defaultSeverity: "medium",
-    shortDescription: "The pickle stream is broken; what came before the break is reported, the rest is unverified.",
+    shortDescription:
+      "The pickle stream is broken; what came before the break is reported, the rest is unverified.",
     help: "A loader may still execute the part before the break. Re-download the file and verify its hash; do not load it until it scans clean.",
   },
   {
     id: "PICKLE_UNVERIFIABLE",
     name: "UnverifiablePickle",
     defaultSeverity: "medium",
-    shortDescription: "A safety bound (opcodes, memo size, stack depth) was exceeded; the rest of the pickle was not verified.",
+    shortDescription:
+      "A safety bound (opcodes, memo size, stack depth) was exceeded; the rest of the pickle was not verified.",
     help: "Real checkpoints stay far below these bounds. Raise the limit in modelgate.yaml (scan.limits) only if you trust the file's origin.",
   },
   {
@@ -89,7 +91,8 @@ const list: RuleDoc[] = [
     id: "POLYGLOT_FILE",
     name: "PolyglotFile",
     defaultSeverity: "medium",
-    shortDescription: "The file is valid as more than one format (e.g. a pickle with a zip appended); loaders pick different views.",
+    shortDescription:
+      "The file is valid as more than one format (e.g. a pickle with a zip appended); loaders pick different views.",
     help: "Every view was scanned. Real exporters never write polyglots: obtain the file from its original publisher.",
     source: "fickling polyglot research",
   },
@@ -104,7 +107,8 @@ const list: RuleDoc[] = [
     id: "FILE_UNREADABLE",
     name: "UnreadableFile",
     defaultSeverity: "medium",
-    shortDescription: "A file inside the target could not be read (permission denied, dangling link), so it was not scanned.",
+    shortDescription:
+      "A file inside the target could not be read (permission denied, dangling link), so it was not scanned.",
     help: "Fix the file's permissions or the link and scan again; a loader might still reach it.",
   },
   {
@@ -116,9 +120,7 @@ const list: RuleDoc[] = [
   },
 ];
 
-export const RULES: ReadonlyMap<string, RuleDoc> = new Map(
-  list.map((r) => [r.id, r]),
-);
+export const RULES: ReadonlyMap<string, RuleDoc> = new Map(list.map((r) => [r.id, r]));
 
 export function ruleDoc(id: string): RuleDoc {
   const doc = RULES.get(id);

@@ -74,7 +74,10 @@ async function dispatch(
     case "pickle":
     case "pytorch-legacy":
     case "maybe-pickle":
-      format = await scanPickleView(ctx, src, member, depth, { ...options, certain: found.kind !== "maybe-pickle" });
+      format = await scanPickleView(ctx, src, member, depth, {
+        ...options,
+        certain: found.kind !== "maybe-pickle",
+      });
       break;
     case "safetensors":
     case "gguf":

@@ -2,12 +2,12 @@ import type { ModelgateConfig } from "../config/load-config.js";
 import { ModelgateError } from "../errors.js";
 import { FileSource } from "../formats/source.js";
 import { VERSION } from "../version.js";
+import type { ScanContext } from "./context.js";
 import { enumerateTarget, type TargetFile } from "./enumerate.js";
 import { hashFiles } from "./hash.js";
 import { resolveLimits } from "./limits.js";
-import type { ScanContext } from "./context.js";
 import { scanSource } from "./scan-source.js";
-import { type FileReport, type Finding, SEVERITIES, type ScanReport, type Severity } from "./types.js";
+import { type FileReport, type Finding, type ScanReport, SEVERITIES, type Severity } from "./types.js";
 
 export interface ScanOptions {
   /** SHA-256 of every file (default true). */

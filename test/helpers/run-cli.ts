@@ -33,7 +33,10 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-export async function scanJson(path: string, extra: string[] = []): Promise<{ code: number; report: ScanReport; stderr: string }> {
+export async function scanJson(
+  path: string,
+  extra: string[] = [],
+): Promise<{ code: number; report: ScanReport; stderr: string }> {
   const r = await runCli(["scan", path, "--format", "json", "--no-hash", ...extra]);
   if (!r.stdout) throw new Error(`no report (exit ${r.code}): ${r.stderr}`);
   return { code: r.code, report: JSON.parse(r.stdout) as ScanReport, stderr: r.stderr };

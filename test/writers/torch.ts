@@ -24,7 +24,14 @@ export function writeTensor(w: PickleWriter, t: TensorSpec): PickleWriter {
   const numel = t.shape.reduce((a, b) => a * b, 1);
   const stride = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1));
   w.global("torch._utils", "_rebuild_tensor_v2").mark();
-  w.mark().binunicode("storage").global("torch", t.storageType ?? "FloatStorage").binunicode(t.key).binunicode("cpu").binint(numel).op("TUPLE").op("BINPERSID");
+  w.mark()
+    .binunicode("storage")
+    .global("torch", t.storageType ?? "FloatStorage")
+    .binunicode(t.key)
+    .binunicode("cpu")
+    .binint(numel)
+    .op("TUPLE")
+    .op("BINPERSID");
   w.binint(0);
   tuple(w, t.shape);
   tuple(w, stride);
@@ -45,7 +52,11 @@ export function stateDictPickle(tensors: TensorSpec[], extra?: (w: PickleWriter)
 }
 
 /** The members `torch.save` writes for a zip checkpoint, around a given data.pkl. */
-export function torchZipEntries(dataPkl: Uint8Array, storages: { key: string; bytes: Uint8Array }[], prefix = "archive"): ZipEntrySpec[] {
+export function torchZipEntries(
+  dataPkl: Uint8Array,
+  storages: { key: string; bytes: Uint8Array }[],
+  prefix = "archive",
+): ZipEntrySpec[] {
   return [
     { name: `${prefix}/data.pkl`, data: dataPkl },
     { name: `${prefix}/byteorder`, data: "little" },

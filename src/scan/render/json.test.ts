@@ -33,11 +33,32 @@ describe("renderJson", () => {
     expect(text.endsWith("}\n")).toBe(true);
     expect(text).toContain('\n  "tool": {\n    "name": "modelgate",');
     const doc = JSON.parse(text);
-    expect(Object.keys(doc)).toEqual(["schemaVersion", "tool", "target", "files", "findings", "repository", "summary"]);
+    expect(Object.keys(doc)).toEqual([
+      "schemaVersion",
+      "tool",
+      "target",
+      "files",
+      "findings",
+      "repository",
+      "summary",
+    ]);
     expect(Object.keys(doc.files[0])).toEqual(["path", "size", "sha256", "format", "findings"]);
     expect(doc.files[0].sha256).toBeNull();
-    expect(Object.keys(doc.findings[0])).toEqual(["ruleId", "severity", "file", "location", "message", "evidence"]);
-    expect(Object.keys(doc.summary)).toEqual(["files", "bytesRead", "bytesTotal", "durationMs", "bySeverity"]);
+    expect(Object.keys(doc.findings[0])).toEqual([
+      "ruleId",
+      "severity",
+      "file",
+      "location",
+      "message",
+      "evidence",
+    ]);
+    expect(Object.keys(doc.summary)).toEqual([
+      "files",
+      "bytesRead",
+      "bytesTotal",
+      "durationMs",
+      "bySeverity",
+    ]);
     expect(Object.keys(doc.summary.bySeverity)).toEqual(["critical", "high", "medium", "low", "info"]);
     expect(renderJson(JSON.parse(text))).toBe(text);
   });

@@ -1,5 +1,5 @@
 /** `--format json`: the scan report exactly as DESIGN.md lays it out, keys in that order. */
-import { SEVERITIES, type ScanReport } from "../types.js";
+import { type ScanReport, SEVERITIES } from "../types.js";
 
 type Obj = Record<string, unknown>;
 
@@ -20,11 +20,16 @@ export function renderJson(report: ScanReport): string {
       ...r,
       tool: ordered(r.tool, ["name", "version"]),
       files: r.files.map((f) => ordered(f, ["path", "size", "sha256", "format", "findings"])),
-      findings: r.findings.map((f) => ordered(f, ["ruleId", "severity", "file", "location", "message", "evidence"])),
-      summary: ordered(
-        { ...summary, bySeverity: ordered(summary.bySeverity, SEVERITIES) },
-        ["files", "bytesRead", "bytesTotal", "durationMs", "bySeverity"],
+      findings: r.findings.map((f) =>
+        ordered(f, ["ruleId", "severity", "file", "location", "message", "evidence"]),
       ),
+      summary: ordered({ ...summary, bySeverity: ordered(summary.bySeverity, SEVERITIES) }, [
+        "files",
+        "bytesRead",
+        "bytesTotal",
+        "durationMs",
+        "bySeverity",
+      ]),
     },
     ["schemaVersion", "tool", "target", "files", "findings", "repository", "summary"],
   );

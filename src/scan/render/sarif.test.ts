@@ -1,8 +1,9 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: walking parsed SARIF JSON in assertions
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { type Finding, SEVERITIES, type ScanReport, type Severity } from "../types.js";
+import { type Finding, type ScanReport, SEVERITIES, type Severity } from "../types.js";
 import { FINGERPRINT_KEY, parseLocation, pathToUri, type RuleDoc, renderSarif } from "./sarif.js";
 
 const require = createRequire(import.meta.url);
@@ -18,9 +19,12 @@ function validator() {
   ajv.addFormat("uri", (s: string) => URL.canParse(s));
   ajv.addFormat(
     "uri-reference",
-    (s: string) => /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/.test(s) && URL.canParse(s, "http://x/"),
+    (s: string) =>
+      /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/.test(s) && URL.canParse(s, "http://x/"),
   );
-  ajv.addFormat("date-time", (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s));
+  ajv.addFormat("date-time", (s: string) =>
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s),
+  );
   return ajv.compile(schema);
 }
 const validate = validator();
@@ -79,7 +83,14 @@ const findings: Finding[] = [
     message: "Imports __main__.Net.",
     evidence: { global: "__main__.Net" },
   },
-  { ruleId: "TEST_MEDIUM", severity: "medium", file: odd, location: "@56", message: "Truncated.", evidence: {} },
+  {
+    ruleId: "TEST_MEDIUM",
+    severity: "medium",
+    file: odd,
+    location: "@56",
+    message: "Truncated.",
+    evidence: {},
+  },
   { ruleId: "TEST_LOW", severity: "low", file: "sub\\win.pt", location: "", message: "Low.", evidence: {} },
   {
     ruleId: "TEST_INFO",
@@ -89,7 +100,14 @@ const findings: Finding[] = [
     message: 'Odd "quotes" and\nnewline',
     evidence: { call: "x" },
   },
-  { ruleId: "UNDOCUMENTED", severity: "high", file: "model.zip", location: "@1", message: "No doc.", evidence: {} },
+  {
+    ruleId: "UNDOCUMENTED",
+    severity: "high",
+    file: "model.zip",
+    location: "@1",
+    message: "No doc.",
+    evidence: {},
+  },
 ];
 
 describe("renderSarif", () => {
@@ -143,9 +161,16 @@ describe("renderSarif", () => {
     const [crit, high, med, low, info] = results;
     expect(crit!.message.text).toBe("Calls os.system when loaded.\nEvidence: os.system('echo pwned')");
     const loc = crit!.locations[0];
-    expect(loc.physicalLocation.artifactLocation).toEqual({ uri: "model.zip", uriBaseId: "%SRCROOT%", index: 0 });
+    expect(loc.physicalLocation.artifactLocation).toEqual({
+      uri: "model.zip",
+      uriBaseId: "%SRCROOT%",
+      index: 0,
+    });
     expect(loc.physicalLocation.region).toBeUndefined();
-    expect(loc.logicalLocations[0]).toMatchObject({ name: "data.pkl", fullyQualifiedName: "archive/data.pkl" });
+    expect(loc.logicalLocations[0]).toMatchObject({
+      name: "data.pkl",
+      fullyQualifiedName: "archive/data.pkl",
+    });
     expect(loc.logicalLocations[0].properties.byteOffset).toBe(1234);
     expect(crit!.properties).toEqual({ severity: "critical", evidence: findings[0]!.evidence });
     expect(high!.locations[0].logicalLocations[0].fullyQualifiedName).toBe("we@ird/na me.pkl");
@@ -177,9 +202,9 @@ describe("renderSarif", () => {
     expect(run.invocations[0]).toEqual({ executionSuccessful: false, exitCode: 2 });
     const low = findings.filter((f) => f.severity === "low");
     expect(JSON.parse(renderSarif(report(low, files), rules)).runs[0].invocations[0].exitCode).toBe(0);
-    expect(JSON.parse(renderSarif(report(low, files), rules, { failOn: "low" })).runs[0].invocations[0].exitCode).toBe(
-      1,
-    );
+    expect(
+      JSON.parse(renderSarif(report(low, files), rules, { failOn: "low" })).runs[0].invocations[0].exitCode,
+    ).toBe(1);
   });
 });
 

@@ -5,16 +5,12 @@
  * is an offset into the file itself.
  */
 import { createHash } from "node:crypto";
-import { SEVERITIES, type ScanReport, type Severity, severityRank } from "../types.js";
+import { scanExitCode } from "../outcome.js";
+import type { RuleDoc as BaseRuleDoc } from "../rules.js";
+import { type ScanReport, SEVERITIES, type Severity } from "../types.js";
 
-export interface RuleDoc {
-  id: string;
-  name: string;
-  shortDescription: string;
-  help: string;
-  defaultSeverity: Severity;
-  helpUri?: string;
-}
+/** The rule catalogue's entry (`../rules.ts`), with an optional link to fuller documentation. */
+export type RuleDoc = BaseRuleDoc & { helpUri?: string };
 
 export interface SarifOptions {
   /** Exit code the command ends with; default: what DESIGN.md's table gives for `failOn`. */
@@ -24,8 +20,8 @@ export interface SarifOptions {
   informationUri?: string;
 }
 
-export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-export const MODELGATE_INFORMATION_URI = "https://github.com/modelgate/modelgate";
+export const SARIF_SCHEMA_URI =
+  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /** Key in `partialFingerprints`; bump the version if what it hashes ever changes. */
 export const FINGERPRINT_KEY = "modelgateFinding/v1";
 
@@ -39,13 +35,6 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 export function sarifLevel(s: Severity): "error" | "warning" | "note" {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-}
-
-/** Exit code per DESIGN.md for a finished scan: 1 at/above failOn, else 3 when no file was recognized, else 0. */
-export function scanExitCode(report: ScanReport, failOn: Severity = "medium"): number {
-  if (report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) return 1;
-  if (report.files.every((f) => f.format === "unknown")) return 3;
-  return 0;
 }
 
 /** `archive/data.pkl@1234` -> member `archive/data.pkl`, offset 1234; `@0` -> the file itself at 0. */
@@ -71,7 +60,10 @@ export function pathToUri(path: string): { uri: string; uriBaseId?: string } {
 
 function enc(segment: string): string {
   // encodeURIComponent leaves !'()* as they are; they are legal in a URI but odd in a path, so encode them too.
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function evidenceCall(evidence: Record<string, unknown>): string | undefined {
@@ -90,7 +82,13 @@ export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOpt
   };
   for (const r of rules) addRule(r);
   for (const f of report.findings) {
-    addRule({ id: f.ruleId, name: f.ruleId, shortDescription: f.ruleId, help: f.message, defaultSeverity: f.severity });
+    addRule({
+      id: f.ruleId,
+      name: f.ruleId,
+      shortDescription: f.ruleId,
+      help: f.message,
+      defaultSeverity: f.severity,
+    });
   }
 
   const artifactIndex = new Map<string, number>();
@@ -138,7 +136,7 @@ export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOpt
     };
   });
 
-  const exitCode = opts.exitCode ?? scanExitCode(report, opts.failOn);
+  const exitCode = opts.exitCode ?? scanExitCode(report, opts.failOn ?? "medium");
   const sarif = {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -149,7 +147,7 @@ export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOpt
             name: "modelgate",
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            informationUri: opts.informationUri ?? MODELGATE_INFORMATION_URI,
+            ...(opts.informationUri ? { informationUri: opts.informationUri } : {}),
             rules: ruleList.map((r) => ({
               id: r.id,
               name: r.name,

@@ -10,7 +10,7 @@ import { parseLocation, type RuleDoc } from "./sarif.js";
 
 export interface TextOptions {
   color: boolean;
-  rules: Map<string, RuleDoc>;
+  rules: ReadonlyMap<string, RuleDoc>;
   /** The `--fail-on` threshold the verdict is judged against; default `medium`. */
   failOn?: Severity;
   /** Most clean files listed one by one; default 100. */
@@ -31,13 +31,14 @@ const SGR: Record<Severity | "bold" | "dim" | "pass" | "fail", string> = {
 
 /** Escapes C0/C1 control characters (ESC, CR, BEL, ...) so they print as text. */
 export function safe(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     if (c === "\n") return "\\n";
     if (c === "\t") return "\\t";
     if (c === "\r") return "\\r";
     const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
 
@@ -117,7 +118,9 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
       lines.push(`  ${safe(f.path)}  ${paint("dim", `${f.format}, ${formatBytes(f.size)}, ${sha}`)}`);
     }
     if (clean.length > maxClean) {
-      lines.push(`  ${paint("dim", `... and ${clean.length - maxClean} more (--format json lists every file)`)}`);
+      lines.push(
+        `  ${paint("dim", `... and ${clean.length - maxClean} more (--format json lists every file)`)}`,
+      );
     }
     lines.push("");
   }

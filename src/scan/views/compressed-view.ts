@@ -1,5 +1,5 @@
 import { type CompressionKind, decompress } from "../../formats/archive/compression.js";
-import { bufferSource, type ByteSource } from "../../formats/source.js";
+import { type ByteSource, bufferSource } from "../../formats/source.js";
 import type { ScanContext, ViewOptions } from "../context.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
@@ -16,7 +16,10 @@ export async function scanCompressedView(
   kind: CompressionKind,
   options: ViewOptions,
 ): Promise<FormatName> {
-  const budget = Math.max(0, Math.min(ctx.limits.maxExpandedBytes, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes));
+  const budget = Math.max(
+    0,
+    Math.min(ctx.limits.maxExpandedBytes, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes),
+  );
   let bytes: Uint8Array;
   try {
     bytes = await decompress(kind, src, budget);
@@ -27,6 +30,8 @@ export async function scanCompressedView(
     throw err;
   }
   ctx.expandedBytes += bytes.length;
-  const inner = await scanSource(ctx, bufferSource(bytes), `${member}[${kind}]`, depth + 1, { quiet: options.quiet });
+  const inner = await scanSource(ctx, bufferSource(bytes), `${member}[${kind}]`, depth + 1, {
+    quiet: options.quiet,
+  });
   return inner;
 }

@@ -8,7 +8,12 @@ import { scanPickleView } from "./pickle-view.js";
  * `.npy`: the header is a Python literal, parsed and never evaluated. Object arrays are a pickle after
  * the header (`numpy.load(allow_pickle=True)` unpickles it), which the VM judges like any other.
  */
-export async function scanNpyView(ctx: ScanContext, src: ByteSource, member: string, depth: number): Promise<FormatName> {
+export async function scanNpyView(
+  ctx: ScanContext,
+  src: ByteSource,
+  member: string,
+  depth: number,
+): Promise<FormatName> {
   const header = readNpyHeader(src);
   for (const anomaly of header.anomalies) {
     const truncated = anomaly.kind === "data-size-mismatch";

@@ -1,6 +1,6 @@
 import { joblibArrayExtent } from "../../formats/joblib.js";
-import { analyzePickle, analyzePickleStream, type PickleHooks } from "../../formats/pickle/vm.js";
 import type { PickleAnalysis, PickleLimits } from "../../formats/pickle/types.js";
+import { analyzePickle, analyzePickleStream, type PickleHooks } from "../../formats/pickle/vm.js";
 import { type ByteSource, sliceSource } from "../../formats/source.js";
 import { push, type ScanContext, type ViewOptions } from "../context.js";
 import { isDottedIdentifier } from "../globals/index.js";
@@ -49,7 +49,9 @@ export async function scanPickleView(
   // Text that happens to start with a protocol-0 opcode ('c' of "class", '(' ...) breaks without
   // importing anything a loader could resolve: that is not a pickle.
   const notAPickle = (a: PickleAnalysis) =>
-    a.error !== undefined && a.calls.length === 0 && a.globals.every((g) => !isDottedIdentifier(g.module) || !isDottedIdentifier(g.name));
+    a.error !== undefined &&
+    a.calls.length === 0 &&
+    a.globals.every((g) => !isDottedIdentifier(g.module) || !isDottedIdentifier(g.name));
   if (notAPickle(first) && (!options.certain || options.mayBeData)) return "unknown";
 
   let format: FormatName = "pickle";
@@ -76,7 +78,12 @@ export async function scanPickleView(
 
   for (const analysis of analyses) {
     for (const nested of analysis.nested) {
-      await scanSource(ctx, sliceSource(src, nested.offset, nested.length), `${member}[${nested.offset}]`, depth + 1);
+      await scanSource(
+        ctx,
+        sliceSource(src, nested.offset, nested.length),
+        `${member}[${nested.offset}]`,
+        depth + 1,
+      );
     }
   }
   return format;

@@ -1,16 +1,22 @@
 import { openTarMember, readTar } from "../../formats/archive/tar.js";
-import { bufferSource, type ByteSource } from "../../formats/source.js";
+import { type ByteSource, bufferSource } from "../../formats/source.js";
 import { push, type ScanContext } from "../context.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
 
 /** tar: every regular member by position, whatever its name; links and odd entries are anomalies. */
-export async function scanTarView(ctx: ScanContext, src: ByteSource, member: string, depth: number): Promise<FormatName> {
+export async function scanTarView(
+  ctx: ScanContext,
+  src: ByteSource,
+  member: string,
+  depth: number,
+): Promise<FormatName> {
   const tar = readTar(src, { maxMembers: ctx.limits.maxMembers });
   for (const a of tar.anomalies) {
     push(ctx, {
       ruleId: "ARCHIVE_UNVERIFIABLE",
-      severity: a.kind === "link" || a.kind === "unsafe-path" || a.kind === "duplicate-name" ? "medium" : "low",
+      severity:
+        a.kind === "link" || a.kind === "unsafe-path" || a.kind === "duplicate-name" ? "medium" : "low",
       location: `${member}@0`,
       message: `tar archive: ${a.message}`,
       evidence: { anomaly: a.kind, index: a.index },

@@ -1,4 +1,10 @@
-import { openZipMember, readZip, type ZipAnomaly, type ZipArchive, zipBudget } from "../../formats/archive/zip.js";
+import {
+  openZipMember,
+  readZip,
+  type ZipAnomaly,
+  type ZipArchive,
+  zipBudget,
+} from "../../formats/archive/zip.js";
 import type { ByteSource } from "../../formats/source.js";
 import { push, reportFailure, type ScanContext } from "../context.js";
 import { scanSource } from "../scan-source.js";
@@ -13,7 +19,8 @@ const TORCHSCRIPT_CODE = /(^|\/)code\/.+/;
 const UNSUPPORTED_FLAGS = 0x20 | 0x40 | 0x2000;
 
 /** Members of a PyTorch archive that hold tensor bytes or bookkeeping rather than code. */
-const TORCH_DATA_MEMBER = /(^|\/)(data\/\d+|version|byteorder|\.data\/[^/]+|\.format_version|\.storage_alignment)$/;
+const TORCH_DATA_MEMBER =
+  /(^|\/)(data\/\d+|version|byteorder|\.data\/[^/]+|\.format_version|\.storage_alignment)$/;
 
 /**
  * Every member by central-directory index, plus local entries the directory does not list, each judged
@@ -31,7 +38,9 @@ export async function scanZipView(
   });
   reportAnomalies(ctx, zip, member);
   const kind = zipKind(zip);
-  const budget = zipBudget({ maxTotalBytes: Math.max(0, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes) });
+  const budget = zipBudget({
+    maxTotalBytes: Math.max(0, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes),
+  });
   const memberFormats: FormatName[] = [];
   let codeFiles = 0;
   for (const m of [...zip.members, ...zip.hiddenMembers]) {
@@ -52,10 +61,15 @@ export async function scanZipView(
     let data: ReturnType<typeof openZipMember>;
     try {
       const before = budget.remaining;
-      data = openZipMember(src, m, { maxMemberBytes: ctx.limits.maxExpandedBytes }, {
-        budget,
-        ignoreEncryption: m.encryptionFlagOnly,
-      });
+      data = openZipMember(
+        src,
+        m,
+        { maxMemberBytes: ctx.limits.maxExpandedBytes },
+        {
+          budget,
+          ignoreEncryption: m.encryptionFlagOnly,
+        },
+      );
       ctx.expandedBytes += before - budget.remaining;
     } catch (err) {
       reportFailure(ctx, err, path);
@@ -97,7 +111,8 @@ export async function scanZipView(
       evidence: { bound: "maxMembers", limit: ctx.limits.maxMembers },
     });
   }
-  if (kind === "archive" && memberFormats.length > 0 && memberFormats.every((f) => f === "numpy")) return "numpy-npz";
+  if (kind === "archive" && memberFormats.length > 0 && memberFormats.every((f) => f === "numpy"))
+    return "numpy-npz";
   return kind;
 }
 
