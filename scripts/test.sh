@@ -25,4 +25,7 @@ node -e '
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results" || true
 rm -f "$results"
+
+echo "== forward compatibility (Node.js 22 and 24 LTS)"
+bash scripts/test-node-lts.sh || status=1
 exit "$status"
