@@ -188,3 +188,55 @@ describe("scan: fail closed", () => {
     }
   });
 });
+
+describe("scan: pickle tricks end to end", () => {
+  it("EXT opcodes are high: the import cannot be verified", async () => {
+    const r = await scanBytes(pickle().proto(2).ext1(42).op("EMPTY_TUPLE").op("REDUCE").stop().bytes());
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(["PICKLE_EXT_CODE", "high"]);
+  });
+
+  it("BUILD on an allow-listed class is a setattr gadget; dunder state makes it critical", async () => {
+    const plain = pickle()
+      .proto(2)
+      .global("collections", "OrderedDict")
+      .op("NONE")
+      .op("EMPTY_DICT")
+      .shortBinunicode("x")
+      .binint1(1)
+      .op("SETITEM")
+      .op("TUPLE2")
+      .op("BUILD")
+      .stop()
+      .bytes();
+    const r1 = await scanBytes(plain);
+    expect(r1.findings.map((f) => [f.ruleId, f.severity])).toEqual([["PICKLE_SETATTR_GADGET", "high"]]);
+    const hostile = pickle()
+      .proto(2)
+      .global("collections", "OrderedDict")
+      .op("NONE")
+      .op("EMPTY_DICT")
+      .shortBinunicode("__reduce__")
+      .binint1(1)
+      .op("SETITEM")
+      .op("TUPLE2")
+      .op("BUILD")
+      .stop()
+      .bytes();
+    const r2 = await scanBytes(hostile);
+    expect(r2.findings.map((f) => [f.ruleId, f.severity])).toEqual([["PICKLE_SETATTR_GADGET", "critical"]]);
+  });
+
+  it("dotted names and alias modules normalize before judging", async () => {
+    const r = await scanBytes(pickle().proto(4).stackGlobal("builtins", "getattr.__self__").stop().bytes());
+    expect(serious(r.findings).length).toBeGreaterThan(0);
+    const alias = await scanBytes("cnt\nsystem\n(S'dir'\ntR.");
+    expect(alias.findings[0]).toMatchObject({ severity: "critical", evidence: { global: "os.system", written: "nt.system" } });
+  });
+
+  it("a user's own class is high, never critical, and names the class", async () => {
+    const r = await scanBytes(pickle().proto(2).global("__main__", "Net").op("EMPTY_TUPLE").op("NEWOBJ").stop().bytes());
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.evidence.global])).toEqual([
+      ["PICKLE_UNSAFE_GLOBAL", "high", "__main__.Net"],
+    ]);
+  });
+});

@@ -20,6 +20,15 @@ export async function scanCompressedView(
     0,
     Math.min(ctx.limits.maxExpandedBytes, ctx.limits.maxTotalExpandedBytes - ctx.expandedBytes),
   );
+  // The decoders take their whole input at once: a compressed stream larger than what it may expand to
+  // is not read at all (no encoder shrinks data by growing it).
+  if (src.size > budget) {
+    throw new BoundExceededError(
+      "maxExpandedBytes",
+      budget,
+      `${kind} stream of ${src.size} bytes is larger than the ${budget}-byte expansion limit`,
+    );
+  }
   let bytes: Uint8Array;
   try {
     bytes = await decompress(kind, src, budget);
