@@ -230,11 +230,16 @@ describe("scan: pickle tricks end to end", () => {
     const r = await scanBytes(pickle().proto(4).stackGlobal("builtins", "getattr.__self__").stop().bytes());
     expect(serious(r.findings).length).toBeGreaterThan(0);
     const alias = await scanBytes("cnt\nsystem\n(S'dir'\ntR.");
-    expect(alias.findings[0]).toMatchObject({ severity: "critical", evidence: { global: "os.system", written: "nt.system" } });
+    expect(alias.findings[0]).toMatchObject({
+      severity: "critical",
+      evidence: { global: "os.system", written: "nt.system" },
+    });
   });
 
   it("a user's own class is high, never critical, and names the class", async () => {
-    const r = await scanBytes(pickle().proto(2).global("__main__", "Net").op("EMPTY_TUPLE").op("NEWOBJ").stop().bytes());
+    const r = await scanBytes(
+      pickle().proto(2).global("__main__", "Net").op("EMPTY_TUPLE").op("NEWOBJ").stop().bytes(),
+    );
     expect(r.findings.map((f) => [f.ruleId, f.severity, f.evidence.global])).toEqual([
       ["PICKLE_UNSAFE_GLOBAL", "high", "__main__.Net"],
     ]);

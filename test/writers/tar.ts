@@ -104,12 +104,5 @@ export function buildTar(entries: TarEntrySpec[], opts: { omitEnd?: boolean } = 
     if (size) parts.push(pad(data));
   }
   if (!opts.omitEnd) parts.push(new Uint8Array(1024));
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }

@@ -109,13 +109,5 @@ export function legacyTorch(tensors: TensorSpec[], objectPickle?: Uint8Array): U
     new DataView(out.buffer).setBigUint64(0, BigInt(numel), true);
     return out;
   });
-  const parts = [magic, version, sysInfo, obj, keysPkl, ...storages];
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return Buffer.concat([magic, version, sysInfo, obj, keysPkl, ...storages]);
 }

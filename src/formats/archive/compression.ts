@@ -157,13 +157,8 @@ async function xzCapped(input: Uint8Array, maxBytes: number): Promise<Uint8Array
     }
     throw new FormatError("FORMAT_MALFORMED", `xz: ${(e as Error)?.message ?? String(e)}`, 0, { cause: e });
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  const out = Buffer.concat(parts, total);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**

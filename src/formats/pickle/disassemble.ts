@@ -341,21 +341,11 @@ function readLine(cur: Cursor, pos: number, maxLine: number, what: string): Line
     if (total > maxLine) throw new ReadFail("bound", `${what} line longer than ${maxLine} bytes`);
     parts.push(chunk.subarray(0, take));
     if (nl >= 0) {
-      const bytes = parts.length === 1 ? parts[0]! : concat(parts, total);
+      const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
       return { bytes, next: p + nl + 1 };
     }
     p += chunk.length;
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Length of a counted argument: a safe integer or a truncation error when it runs past the end. */

@@ -1,3 +1,4 @@
+import { BoundExceededError } from "../../errors.js";
 import { type CompressionKind, decompress } from "../../formats/archive/compression.js";
 import { type ByteSource, bufferSource } from "../../formats/source.js";
 import type { ScanContext, ViewOptions } from "../context.js";
