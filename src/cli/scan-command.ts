@@ -2,10 +2,6 @@ import { existsSync, writeFileSync } from "node:fs";
 import { CONFIG_FILE_NAME, loadConfig, type ModelgateConfig } from "../config/load-config.js";
 import { ModelgateError } from "../errors.js";
 import { scanExitCode } from "../scan/outcome.js";
-import { renderJson } from "../scan/render/json.js";
-import { renderSarif } from "../scan/render/sarif.js";
-import { renderText } from "../scan/render/text.js";
-import { RULES } from "../scan/rules.js";
 import { scan } from "../scan/scan.js";
 import type { Severity } from "../scan/types.js";
 import type { CliIO, ScanCommandOptionsRaw } from "./main.js";
@@ -34,10 +30,20 @@ export async function runScanCommand(
   }
   const exitCode = scanExitCode(report, failOn);
 
+  // Renderers load on demand: a JSON report needs neither SARIF's (node:crypto) nor the rule texts.
   let text: string;
-  if (opts.format === "json") text = renderJson(report);
-  else if (opts.format === "sarif") text = renderSarif(report, [...RULES.values()], { exitCode });
-  else {
+  if (opts.format === "json") text = (await import("../scan/render/json.js")).renderJson(report);
+  else if (opts.format === "sarif") {
+    const [{ renderSarif }, { RULES }] = await Promise.all([
+      import("../scan/render/sarif.js"),
+      import("../scan/rules.js"),
+    ]);
+    text = renderSarif(report, [...RULES.values()], { exitCode });
+  } else {
+    const [{ renderText }, { RULES }] = await Promise.all([
+      import("../scan/render/text.js"),
+      import("../scan/rules.js"),
+    ]);
     const color = opts.color && !opts.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
     text = renderText(report, { color, rules: RULES, failOn });
   }

@@ -4,7 +4,6 @@ import { FileSource } from "../formats/source.js";
 import { VERSION } from "../version.js";
 import type { ScanContext } from "./context.js";
 import { enumerateTarget, type TargetFile } from "./enumerate.js";
-import { hashFiles } from "./hash.js";
 import { resolveLimits } from "./limits.js";
 import { scanSource } from "./scan-source.js";
 import { type FileReport, type Finding, type ScanReport, SEVERITIES, type Severity } from "./types.js";
@@ -31,10 +30,12 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
 
   let hashedBytes = 0;
   let scannedBytes = 0;
-  const progressTotal = wantHash ? bytesTotal * 2 : bytesTotal;
-  const report = (label: string) => options.onProgress?.(hashedBytes + scannedBytes, progressTotal, label);
+  // Both passes read every byte (the scan mostly skips them); progress is their average over the model.
+  const report = (label: string) =>
+    options.onProgress?.(wantHash ? (hashedBytes + scannedBytes) / 2 : scannedBytes, bytesTotal, label);
+  // hash.js (worker threads, node:crypto) loads only when hashing: `--no-hash` starts faster.
   const hashes = wantHash
-    ? hashFiles(
+    ? (await import("./hash.js")).hashFiles(
         readable.map((f) => f.path),
         {
           onProgress: (done) => {

@@ -53,6 +53,23 @@ describe("readSevenZip", () => {
     await expect(readSevenZip(bytes, { maxArchiveBytes: 100 })).rejects.toBeInstanceOf(BoundExceededError);
   });
 
+  it("leaves the host process's exit code alone when 7-Zip fails (fuzz regression)", async () => {
+    // 7z-wasm's glue sets process.exitCode to 7-Zip's status; a scan must not change its caller's.
+    const seed = await createSevenZip([{ name: "a", data: enc("abc".repeat(50)) }]);
+    const broken = seed.slice(0, seed.length - 8);
+    const before = process.exitCode;
+    try {
+      process.exitCode = undefined;
+      await expect(readSevenZip(broken, {}, { extract: true })).rejects.toBeInstanceOf(FormatError);
+      expect(process.exitCode).toBeUndefined();
+      process.exitCode = 0;
+      await expect(readSevenZip(broken)).rejects.toBeInstanceOf(FormatError);
+      expect(process.exitCode).toBe(0);
+    } finally {
+      process.exitCode = before;
+    }
+  });
+
   it("rejects what is not 7z, and survives mutated archives", async () => {
     await expect(readSevenZip(enc("not a 7z archive at all"))).rejects.toBeInstanceOf(FormatError);
     const seed = await createSevenZip([{ name: "a", data: enc("abc".repeat(50)) }]);

@@ -87,6 +87,9 @@ function run(
 ): { code: number; text: string } {
   ctx.out.length = 0;
   ctx.exit.code = 0;
+  // 7z-wasm's Node glue ignores the `quit` option and sets `process.exitCode` to 7-Zip's status (2 on a
+  // malformed archive): a library caller's exit code must not change because a file was scanned.
+  const hostExitCode = process.exitCode;
   try {
     const ret = ctx.mod.callMain(args);
     if (typeof ret === "number") ctx.exit.code = ret;
@@ -94,6 +97,8 @@ function run(
     const status = (e as { status?: number }).status;
     ctx.exit.code = typeof status === "number" ? status : 255;
     if (typeof status !== "number") ctx.out.push(String((e as Error)?.message ?? e));
+  } finally {
+    process.exitCode = hostExitCode;
   }
   return { code: ctx.exit.code, text: ctx.out.join("\n") };
 }
