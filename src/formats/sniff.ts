@@ -58,13 +58,19 @@ function tarHeaderOk(h: Uint8Array): boolean {
   return Number.parseInt(field, 8) === sum;
 }
 
+const EOCD = Buffer.from([0x50, 0x4b, 5, 6]);
+
 function hasEocd(tail: Uint8Array | undefined): boolean {
   if (!tail) return false;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 5 && tail[i + 3] === 6) {
-      const commentLen = (tail[i + 20] ?? 0) | ((tail[i + 21] ?? 0) << 8);
-      if (i + 22 + commentLen <= tail.length) return true;
-    }
+  const buf = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  // The end record is 22 bytes plus a comment that must reach exactly to the end (or within it).
+  for (
+    let i = buf.lastIndexOf(EOCD, buf.length - 22);
+    i >= 0;
+    i = i > 0 ? buf.lastIndexOf(EOCD, i - 1) : -1
+  ) {
+    const commentLen = buf.readUInt16LE(i + 20);
+    if (i + 22 + commentLen <= buf.length) return true;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 import type { AllowEntry } from "../config/load-config.js";
 import { BoundExceededError, FormatError } from "../errors.js";
 import type { ScanLimits } from "./limits.js";
+import { formatLocation } from "./location.js";
 import type { Finding } from "./types.js";
 
 /** What one file's scan shares across every nested view of it. */
@@ -35,7 +36,7 @@ export function reportFailure(ctx: ScanContext, err: unknown, member: string): v
     push(ctx, {
       ruleId: "ARCHIVE_UNVERIFIABLE",
       severity: "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `${err.message}; the rest was not verified`,
       evidence: { bound: err.bound, limit: err.limit },
     });
@@ -45,7 +46,7 @@ export function reportFailure(ctx: ScanContext, err: unknown, member: string): v
     push(ctx, {
       ruleId: encrypted || unsupported ? "ARCHIVE_UNVERIFIABLE" : "FORMAT_MALFORMED",
       severity: "medium",
-      location: `${member}@${err.offset}`,
+      location: formatLocation(member, err.offset),
       message: encrypted
         ? `${err.message}: its content cannot be verified`
         : unsupported
@@ -58,7 +59,7 @@ export function reportFailure(ctx: ScanContext, err: unknown, member: string): v
     push(ctx, {
       ruleId: "SCANNER_ERROR",
       severity: "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `the reader failed (${message}); this content is not verified`,
       evidence: { error: message },
     });

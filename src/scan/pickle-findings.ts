@@ -2,16 +2,13 @@ import type { AllowEntry } from "../config/load-config.js";
 import { renderCall } from "../formats/pickle/repr.js";
 import type { GlobalRef, PickleAnalysis, PickleCall, PickleValue } from "../formats/pickle/types.js";
 import { classifyGlobal } from "./globals/index.js";
+import { formatLocation } from "./location.js";
 import type { Finding } from "./types.js";
 
 export interface FindingPlace {
   file: string;
   /** Inner member path; empty for the file itself. */
   member: string;
-}
-
-export function location(place: FindingPlace, offset: number): string {
-  return `${place.member}@${offset}`;
 }
 
 const DUNDER_STATE = /^__\w+__$/;
@@ -49,7 +46,7 @@ export function pickleFindings(
         ruleId: dangerous ? "PICKLE_DANGEROUS_GLOBAL" : "PICKLE_UNSAFE_GLOBAL",
         severity: dangerous ? "critical" : "high",
         file: place.file,
-        location: location(place, ref.offset),
+        location: formatLocation(place.member, ref.offset),
         message: dangerous
           ? `loading runs ${verdict.module}.${verdict.name} (${verdict.capability ?? "dangerous"})`
           : `loading imports ${verdict.module}.${verdict.name}, which is not on the allow-list`,
@@ -75,7 +72,7 @@ export function pickleFindings(
         ruleId: "PICKLE_SETATTR_GADGET",
         severity: hostile ? "critical" : "high",
         file: place.file,
-        location: location(place, call.offset),
+        location: formatLocation(place.member, call.offset),
         message: `BUILD changes attributes of ${call.callee.ref.module}.${call.callee.ref.name} itself${hostile ? ", including special (dunder) attributes" : ""}`,
         evidence: { call: renderCall(call) },
       });
@@ -85,7 +82,7 @@ export function pickleFindings(
         ruleId: "PICKLE_EXT_CODE",
         severity: "high",
         file: place.file,
-        location: location(place, ext.offset),
+        location: formatLocation(place.member, ext.offset),
         message: `extension code ${ext.code} names a global through the copyreg registry; the import cannot be verified`,
         evidence: { extensionCode: ext.code },
       });
@@ -96,7 +93,7 @@ export function pickleFindings(
         ruleId: bound ? "PICKLE_UNVERIFIABLE" : "PICKLE_MALFORMED",
         severity: "medium",
         file: place.file,
-        location: location(place, analysis.error.offset),
+        location: formatLocation(place.member, analysis.error.offset),
         message: bound
           ? `stopped verifying: ${analysis.error.message}`
           : `pickle breaks at byte ${analysis.error.offset} (${analysis.error.message}); everything before the break was checked`,

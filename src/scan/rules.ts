@@ -10,6 +10,8 @@ export interface RuleDoc {
   help: string;
   /** Where the rule comes from (advisory, peer tool behaviour), when there is one. */
   source?: string;
+  /** Where fuller documentation lives, when published. */
+  helpUri?: string;
 }
 
 const list: RuleDoc[] = [

@@ -1,6 +1,7 @@
 import { sniff } from "../formats/sniff.js";
 import { type ByteSource, sliceSource } from "../formats/source.js";
 import { push, reportFailure, type ScanContext, type ViewOptions } from "./context.js";
+import { formatLocation } from "./location.js";
 import type { FormatName } from "./types.js";
 import { scanCompressedView } from "./views/compressed-view.js";
 import { scanNpyView } from "./views/numpy-view.js";
@@ -27,7 +28,7 @@ export async function scanSource(
     push(ctx, {
       ruleId: "ARCHIVE_UNVERIFIABLE",
       severity: "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `nested deeper than ${ctx.limits.maxDepth} levels; this content was not scanned`,
       evidence: { bound: "maxDepth", limit: ctx.limits.maxDepth },
     });
@@ -49,7 +50,11 @@ async function dispatch(
   options: ViewOptions,
 ): Promise<FormatName> {
   const head = src.read(0, HEAD_BYTES);
-  const tail = src.size > HEAD_BYTES ? src.read(Math.max(0, src.size - TAIL_BYTES), TAIL_BYTES) : undefined;
+  // Tensor bytes are never opened as an archive by any loader: an appended zip there is no second view.
+  const tail =
+    src.size > HEAD_BYTES && !options.mayBeData
+      ? src.read(Math.max(0, src.size - TAIL_BYTES), TAIL_BYTES)
+      : undefined;
   const found = sniff(head, src.size, tail);
   let format: FormatName = "unknown";
   switch (found.kind) {
@@ -84,7 +89,7 @@ async function dispatch(
       push(ctx, {
         ruleId: "UNSCANNED_CONTENT",
         severity: "info",
-        location: `${member}@0`,
+        location: formatLocation(member, 0),
         message: `recognized as ${found.kind}, which this release does not verify yet`,
         evidence: { detected: found.kind },
       });
@@ -97,7 +102,7 @@ async function dispatch(
     push(ctx, {
       ruleId: "UNSCANNED_CONTENT",
       severity: "info",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: "no reader recognizes this content; it was not scanned",
       evidence: { size: src.size },
     });
@@ -126,7 +131,7 @@ async function scanPolyglot(
   push(ctx, {
     ruleId: "POLYGLOT_FILE",
     severity: "medium",
-    location: `${member}@${prefix}`,
+    location: formatLocation(member, prefix),
     message: `this file is ${front === "unknown" ? `${prefix} bytes of other content` : `a ${front} file`} with a zip archive appended at byte ${prefix}; loaders disagree on which one they read`,
     evidence: { front, back, zipOffset: prefix },
   });

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { parseLocation } from "../location.js";
 import { type Finding, type ScanReport, SEVERITIES, type Severity } from "../types.js";
-import { FINGERPRINT_KEY, parseLocation, pathToUri, type RuleDoc, renderSarif } from "./sarif.js";
+import { FINGERPRINT_KEY, pathToUri, type RuleDoc, renderSarif } from "./sarif.js";
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");

@@ -5,12 +5,12 @@
  * is an offset into the file itself.
  */
 import { createHash } from "node:crypto";
+import { parseLocation } from "../location.js";
 import { scanExitCode } from "../outcome.js";
-import type { RuleDoc as BaseRuleDoc } from "../rules.js";
+import type { RuleDoc } from "../rules.js";
 import { type ScanReport, SEVERITIES, type Severity } from "../types.js";
 
-/** The rule catalogue's entry (`../rules.ts`), with an optional link to fuller documentation. */
-export type RuleDoc = BaseRuleDoc & { helpUri?: string };
+export type { RuleDoc };
 
 export interface SarifOptions {
   /** Exit code the command ends with; default: what DESIGN.md's table gives for `failOn`. */
@@ -35,16 +35,6 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 export function sarifLevel(s: Severity): "error" | "warning" | "note" {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-}
-
-/** `archive/data.pkl@1234` -> member `archive/data.pkl`, offset 1234; `@0` -> the file itself at 0. */
-export function parseLocation(location: string): { member: string; offset: number | null } {
-  const at = location.lastIndexOf("@");
-  if (at >= 0 && /^\d+$/.test(location.slice(at + 1))) {
-    const offset = Number(location.slice(at + 1));
-    return { member: location.slice(0, at), offset: Number.isSafeInteger(offset) ? offset : null };
-  }
-  return { member: location, offset: null };
 }
 
 /** A relative path as a URI reference: forward slashes, each segment percent-encoded. */

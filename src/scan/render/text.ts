@@ -4,9 +4,11 @@
  * files (paths, member names, evidence) has its control characters escaped, so a hostile file name
  * cannot move the cursor or recolor the report.
  */
+
+import { parseLocation } from "../location.js";
+import type { RuleDoc } from "../rules.js";
 import type { Finding, ScanReport, Severity } from "../types.js";
 import { SEVERITIES, severityRank } from "../types.js";
-import { parseLocation, type RuleDoc } from "./sarif.js";
 
 export interface TextOptions {
   color: boolean;

@@ -1,6 +1,7 @@
 import { readNpyHeader } from "../../formats/numpy/npy.js";
 import type { ByteSource } from "../../formats/source.js";
 import { push, type ScanContext } from "../context.js";
+import { formatLocation } from "../location.js";
 import type { FormatName } from "../types.js";
 import { scanPickleView } from "./pickle-view.js";
 
@@ -20,7 +21,7 @@ export async function scanNpyView(
     push(ctx, {
       ruleId: "FORMAT_MALFORMED",
       severity: truncated ? "medium" : "low",
-      location: `${member}@${header.dataOffset}`,
+      location: formatLocation(member, header.dataOffset),
       message: `numpy array: ${anomaly.message}`,
       evidence: { anomaly: anomaly.kind, descr: header.descr, shape: header.shape },
     });

@@ -4,6 +4,7 @@ import { analyzePickle, analyzePickleStream, type PickleHooks } from "../../form
 import { type ByteSource, sliceSource } from "../../formats/source.js";
 import { push, type ScanContext, type ViewOptions } from "../context.js";
 import { isDottedIdentifier } from "../globals/index.js";
+import { formatLocation } from "../location.js";
 import { pickleFindings } from "../pickle-findings.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
@@ -66,7 +67,7 @@ export async function scanPickleView(
     push(ctx, {
       ruleId: "FORMAT_MALFORMED",
       severity: "low",
-      location: `${member}@${trailing.start}`,
+      location: formatLocation(member, trailing.start),
       message: `${src.size - trailing.start} bytes after the last pickle are not a pickle; pickle loaders ignore them`,
       evidence: { trailingBytes: src.size - trailing.start, error: trailing.error?.message },
     });

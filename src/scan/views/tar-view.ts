@@ -1,6 +1,7 @@
 import { openTarMember, readTar } from "../../formats/archive/tar.js";
 import { type ByteSource, bufferSource } from "../../formats/source.js";
 import { push, type ScanContext } from "../context.js";
+import { formatLocation } from "../location.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
 
@@ -17,7 +18,7 @@ export async function scanTarView(
       ruleId: "ARCHIVE_UNVERIFIABLE",
       severity:
         a.kind === "link" || a.kind === "unsafe-path" || a.kind === "duplicate-name" ? "medium" : "low",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `tar archive: ${a.message}`,
       evidence: { anomaly: a.kind, index: a.index },
     });
@@ -47,7 +48,7 @@ export async function scanSevenZipView(
     push(ctx, {
       ruleId: "ARCHIVE_UNVERIFIABLE",
       severity: "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `7z archive: ${a.message}`,
       evidence: { anomaly: a.kind, index: a.index },
     });

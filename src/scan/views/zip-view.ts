@@ -7,6 +7,7 @@ import {
 } from "../../formats/archive/zip.js";
 import type { ByteSource } from "../../formats/source.js";
 import { push, reportFailure, type ScanContext } from "../context.js";
+import { formatLocation } from "../location.js";
 import { scanSource } from "../scan-source.js";
 import type { FormatName } from "../types.js";
 
@@ -51,7 +52,7 @@ export async function scanZipView(
       push(ctx, {
         ruleId: "ZIP_ANOMALY",
         severity: "medium",
-        location: `${path}@0`,
+        location: formatLocation(path, 0),
         message: m.encryptionFlagOnly
           ? "the member is flagged encrypted but stored in plain: a forged flag that makes some readers skip it (its bytes were scanned)"
           : `the member sets flag bits 0x${oddFlags.toString(16)} (patched data / strong encryption) that Python's zipfile refuses and PyTorch's reader ignores (its bytes were scanned)`,
@@ -79,7 +80,7 @@ export async function scanZipView(
       push(ctx, {
         ruleId: "ZIP_ANOMALY",
         severity: "medium",
-        location: `${path}@0`,
+        location: formatLocation(path, 0),
         message: `the member's bytes do not match its CRC-32: the archive was altered after it was written`,
         evidence: { anomaly: "crc-mismatch", member: m.name, index: m.index },
       });
@@ -97,7 +98,7 @@ export async function scanZipView(
     push(ctx, {
       ruleId: "UNSCANNED_CONTENT",
       severity: "info",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `${codeFiles} TorchScript source file(s) under code/ are compiled by torch.jit.load; they were checked for hidden pickles but their TorchScript was not analysed`,
       evidence: { torchscriptSources: codeFiles },
     });
@@ -106,7 +107,7 @@ export async function scanZipView(
     push(ctx, {
       ruleId: "ARCHIVE_UNVERIFIABLE",
       severity: "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: `the archive lists more than ${ctx.limits.maxMembers} members; the rest were not scanned`,
       evidence: { bound: "maxMembers", limit: ctx.limits.maxMembers },
     });
@@ -137,7 +138,7 @@ function reportAnomalies(ctx: ScanContext, zip: ZipArchive, member: string): voi
     push(ctx, {
       ruleId: "ZIP_ANOMALY",
       severity: kind === "trailing-data" ? "low" : "medium",
-      location: `${member}@0`,
+      location: formatLocation(member, 0),
       message: list.length > 1 ? `${first.message} (and ${list.length - 1} more like it)` : first.message,
       evidence: { anomaly: kind, count: list.length, examples: list.slice(0, 5).map((a) => a.message) },
     });
