@@ -21,8 +21,7 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   const fast = parseScanFast(argv);
   if (fast) {
     try {
-      const { runScanCommand } = await import("./scan-command.js");
-      return await runScanCommand(fast.path, fast.opts, io);
+      return await runScan(fast.path, fast.opts, io);
     } catch (err) {
       return reportError(err, io);
     }
@@ -30,7 +29,15 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   return mainWithCommander(argv, io);
 }
 
-async function mainWithCommander(argv: string[], io: CliIO): Promise<number> {
+type RunScan = (path: string, opts: ScanCommandOptionsRaw, io: CliIO) => Promise<number>;
+
+const runScan: RunScan = async (path, opts, io) => {
+  const { runScanCommand } = await import("./scan-command.js");
+  return runScanCommand(path, opts, io);
+};
+
+/** The full CLI through commander: help, version, errors, every command. `run` is replaceable for tests. */
+export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan = runScan): Promise<number> {
   const { Command, CommanderError, InvalidArgumentError, Option } = await import("commander");
   let exitCode = 0;
   const program = new Command()
@@ -82,8 +89,7 @@ async function mainWithCommander(argv: string[], io: CliIO): Promise<number> {
       ].join("\n"),
     )
     .action(async (path: string, opts: ScanCommandOptionsRaw) => {
-      const { runScanCommand } = await import("./scan-command.js");
-      exitCode = await runScanCommand(path, opts, io);
+      exitCode = await run(path, opts, io);
     });
 
   for (const name of ["vet", "serve", "registry", "eval", "monitor"]) {
