@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rulesMarkdown } from "./rules-doc.js";
 import { RULES } from "./rules.js";
+import { rulesMarkdown } from "./rules-doc.js";
 
 describe("docs/rules.md", () => {
   it("is what scripts/gen-rules-doc.ts writes from src/scan/rules.ts (run it after changing a rule)", () => {
