@@ -3,7 +3,7 @@
 
 Inputs: every file in ../shared/corpus/picklescan/manifest.tsv (zip members via zipfile, the pickle of
 .npy files after their header; 7z and encrypted members are skipped) and every file in
-test/fixtures/pickle/. Output: test/data/pickletools/genops.json, one entry per input:
+the project fixtures (FIXTURE_DIRS). Output: test/data/pickletools/genops.json, one entry per input:
   {"source": "corpus"|"fixtures", "file": path, "member": name|null,
    "data": {"offset": n, "length": n, "method": 0|8},   # where the pickle bytes are in the file
    "pickles": [{"start": n, "ops": [[offset, name, arg], ...], "end": n|null,
@@ -23,7 +23,9 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "picklescan")
-FIXTURES = os.path.join(ROOT, "test", "fixtures", "pickle")
+# Project fixtures, relative to the repository root: crafted pickles, files written by the real
+# libraries, and the shipped examples.
+FIXTURE_DIRS = ["test/fixtures/pickle", "test/fixtures/real", "examples/benign", "examples/malicious"]
 OUT = os.path.join(ROOT, "test", "data", "pickletools", "genops.json")
 MAX_OPS = 3000
 OPCODE_BYTES = {op.code.encode("latin-1")[0] for op in pickletools.opcodes}
@@ -95,8 +97,11 @@ def inputs():
                 yield "corpus", rel, os.path.join(CORPUS, rel)
     else:
         print(f"corpus not found at {CORPUS}: only fixtures recorded", file=sys.stderr)
-    for name in sorted(os.listdir(FIXTURES)):
-        yield "fixtures", name, os.path.join(FIXTURES, name)
+    for folder in FIXTURE_DIRS:
+        for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+            rel = f"{folder}/{name}"
+            if not name.endswith((".md", ".tsv")):
+                yield "fixtures", rel, os.path.join(ROOT, rel)
 
 
 def main():
@@ -137,6 +142,9 @@ def main():
             continue
         if raw[:6] == b"7z\xbc\xaf\x27\x1c":
             print(f"skip {rel}: 7z archive (no stdlib reader)", file=sys.stderr)
+            continue
+        if raw[:2] in (b"\x1f\x8b", b"BZ") or raw[:6] == b"\xfd7zXZ\x00" or raw[:1] in (b"\x78", b"\x5d"):
+            print(f"skip {rel}: compressed (the scan tests cover its content)", file=sys.stderr)
             continue
         start = npy_offset(raw) or 0
         out.append({

@@ -12,7 +12,6 @@ import { DEFAULT_PICKLE_LIMITS } from "./types.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const CORPUS = join(ROOT, "..", "shared", "corpus", "picklescan");
-const FIXTURES = join(ROOT, "test", "fixtures", "pickle");
 const DATA = join(ROOT, "test", "data", "pickletools", "genops.json");
 
 type Norm = string | null | { hex: string; len: number };
@@ -81,7 +80,7 @@ function walk(src: ByteSource) {
 }
 
 function load(e: Entry): Uint8Array {
-  const file = readFileSync(e.source === "corpus" ? join(CORPUS, e.file) : join(FIXTURES, e.file));
+  const file = readFileSync(e.source === "corpus" ? join(CORPUS, e.file) : join(ROOT, e.file));
   let bytes: Uint8Array = file.subarray(e.data.offset, e.data.offset + e.data.length);
   if (e.data.method === 8) bytes = inflateRawSync(bytes);
   return bytes.subarray(e.data.start);
