@@ -475,6 +475,11 @@ const entries: Array<[string, ReadonlySet<string>]> = [
   ["fractions", set("Fraction")],
   // Only the class: `UUID.__setstate__` sets an int. The module's private helpers run processes.
   ["uuid", set("UUID")],
+  // Training scripts save their arguments and paths in checkpoints (fairseq, Lightning hparams). Building
+  // these only stores values; their methods (Path.write_text, ...) stay out of reach: dotted names are
+  // judged on their own, and pathlib's other names remain catalogued.
+  ["argparse", set("Namespace")],
+  ["pathlib", set("Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath")],
 
   // --- PyTorch ---
   [

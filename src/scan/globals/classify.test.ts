@@ -637,6 +637,10 @@ describe("dotted chains", () => {
     expect(v.verdict).toBe("unknown");
     expect(v.reason).toMatch(/attribute fromkeys of allowed collections.OrderedDict/);
     expect(verdictOf("pathlib", "Path.write_text")).toBe("dangerous");
+    expect(verdictOf("pathlib", "PosixPath")).toBe("allowed");
+    expect(verdictOf("pathlib", "PosixPath.unlink")).toBe("dangerous");
+    expect(verdictOf("argparse", "Namespace")).toBe("allowed");
+    expect(verdictOf("argparse", "ArgumentParser")).not.toBe("allowed");
   });
 
   it("flags a global that is itself a module object", () => {
