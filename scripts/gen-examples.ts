@@ -9,7 +9,8 @@ import { buildNpy } from "../test/writers/npy.js";
 import { pickle } from "../test/writers/pickle.js";
 import { legacyTorch, stateDictPickle, type TensorSpec, torchZip } from "../test/writers/torch.js";
 
-const root = join(import.meta.dirname, "..", "examples");
+// The output folder: examples/ unless another is given (the test regenerates into a temporary one).
+const root = process.argv[2] ?? join(import.meta.dirname, "..", "examples");
 rmSync(join(root, "benign"), { recursive: true, force: true });
 rmSync(join(root, "malicious"), { recursive: true, force: true });
 mkdirSync(join(root, "benign"), { recursive: true });
