@@ -2,14 +2,14 @@
  * picklescan's own test samples (../shared/corpus/picklescan, 109 real files), run through the CLI:
  * files nobody on this project wrote.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CORPUS_DIR, scanJson } from "./helpers/run-cli.js";
+import { PICKLESCAN_DIR, picklescanCorpus } from "./helpers/paths.js";
+import { scanJson } from "./helpers/run-cli.js";
 
-const dir = join(CORPUS_DIR, "picklescan");
-const present = existsSync(join(dir, "manifest.tsv"));
-if (!present) console.warn(`NOT RUN: picklescan corpus tests (no ${dir})`);
+const dir = PICKLESCAN_DIR;
+const present = picklescanCorpus("the picklescan corpus through the CLI");
 
 const manifest = present
   ? readFileSync(join(dir, "manifest.tsv"), "utf8")

@@ -5,7 +5,7 @@
  * a crash, a hang, unbounded memory or a malformed report).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import { disassemble } from "../../src/formats/pickle/disassemble.js";
 import { OPCODES } from "../../src/formats/pickle/opcodes.js";
@@ -15,12 +15,12 @@ import { DEFAULT_SCAN_LIMITS } from "../../src/scan/limits.js";
 import { RULES } from "../../src/scan/rules.js";
 import { scanSource } from "../../src/scan/scan-source.js";
 import { type Finding, SEVERITIES } from "../../src/scan/types.js";
+import { CORPUS_DIR, REPO_ROOT } from "../../test/helpers/paths.js";
 import { buildTar } from "../../test/writers/tar.js";
 import { torchZipEntries } from "../../test/writers/torch.js";
 import { buildZip } from "../../test/writers/zip.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
-export const CORPUS_DIR = join(REPO_ROOT, "..", "shared", "corpus");
+export { CORPUS_DIR, REPO_ROOT };
 
 /** Inputs are cut to this size after mutation (seeds are at most a few hundred KiB). */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -49,7 +49,7 @@ function walk(dir: string): string[] {
  * is skipped when absent), plus a few containers built here so tar and nested layouts are seeded too.
  */
 export function loadSeeds(root = REPO_ROOT): Seed[] {
-  const corpus = join(root, "..", "shared", "corpus", "picklescan");
+  const corpus = join(root === REPO_ROOT ? CORPUS_DIR : join(root, "..", "shared", "corpus"), "picklescan");
   const dirs = [
     ...walk(corpus)
       .map((p) => relative(corpus, p).split("/")[0]!)

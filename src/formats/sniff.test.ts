@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PICKLESCAN_DIR, picklescanCorpus } from "../../test/helpers/paths.js";
 import { buildNpy } from "../../test/writers/npy.js";
 import { buildTar } from "../../test/writers/tar.js";
 import { buildZip } from "../../test/writers/zip.js";
@@ -61,9 +62,8 @@ describe("sniff", () => {
   });
 });
 
-const corpus = join(import.meta.dirname, "../../../shared/corpus/picklescan");
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.log(`sniff corpus tests not run: ${corpus} is absent`);
+const corpus = PICKLESCAN_DIR;
+const haveCorpus = picklescanCorpus("sniff over the picklescan corpus");
 
 describe.skipIf(!haveCorpus)("sniff over picklescan's corpus", () => {
   it("recognizes every archive and most pickles", () => {

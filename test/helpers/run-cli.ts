@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
 import type { ScanReport } from "../../src/scan/types.js";
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const CORPUS_DIR = join(REPO_ROOT, "..", "shared", "corpus");
+import { REPO_ROOT } from "./paths.js";
+
+export { CORPUS_DIR, REPO_ROOT } from "./paths.js";
 
 export interface CliResult {
   code: number;

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PICKLESCAN_DIR, picklescanCorpus } from "../../../test/helpers/paths.js";
 import { BoundExceededError, FormatError } from "../../errors.js";
 import { bufferSource } from "../source.js";
 import { createSevenZip, readSevenZip } from "./sevenzip.js";
@@ -91,13 +92,15 @@ describe("readSevenZip", () => {
   });
 });
 
-const sample = join(import.meta.dirname, "../../../../shared/corpus/picklescan/data/malicious1.7z");
-if (!existsSync(sample)) console.log(`7z corpus test not run: ${sample} is absent`);
+const sample = join(PICKLESCAN_DIR, "data", "malicious1.7z");
 
-describe.skipIf(!existsSync(sample))("readSevenZip over picklescan's corpus", () => {
-  it("extracts malicious1.7z", async () => {
-    const a = await readSevenZip(new Uint8Array(readFileSync(sample)), {}, { extract: true });
-    expect(a.members.map((m) => m.name)).toEqual(["data.pkl"]);
-    expect(Array.from(a.contents.get(0)!.subarray(0, 2))).toEqual([0x80, 0x04]);
-  });
-});
+describe.skipIf(!picklescanCorpus("readSevenZip over the picklescan corpus"))(
+  "readSevenZip over picklescan's corpus",
+  () => {
+    it("extracts malicious1.7z", async () => {
+      const a = await readSevenZip(new Uint8Array(readFileSync(sample)), {}, { extract: true });
+      expect(a.members.map((m) => m.name)).toEqual(["data.pkl"]);
+      expect(Array.from(a.contents.get(0)!.subarray(0, 2))).toEqual([0x80, 0x04]);
+    });
+  },
+);

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PICKLESCAN_DIR, picklescanCorpus } from "../../../test/helpers/paths.js";
 import { buildZip, writeZipFile } from "../../../test/writers/zip.js";
 import { BoundExceededError, FormatError } from "../../errors.js";
 import { bufferSource, FileSource } from "../source.js";
@@ -299,9 +300,8 @@ describe("readZip", () => {
   });
 });
 
-const corpus = join(import.meta.dirname, "../../../../shared/corpus/picklescan");
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.log(`zip corpus tests not run: ${corpus} is absent`);
+const corpus = PICKLESCAN_DIR;
+const haveCorpus = picklescanCorpus("readZip over the picklescan corpus");
 
 describe.skipIf(!haveCorpus)("readZip over picklescan's corpus", () => {
   const open = (p: string) => {

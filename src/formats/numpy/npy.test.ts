@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PICKLESCAN_DIR, picklescanCorpus } from "../../../test/helpers/paths.js";
 import { buildNpy, buildNpz } from "../../../test/writers/npy.js";
 import { FormatError } from "../../errors.js";
 import { openZipMember, readZip } from "../archive/zip.js";
@@ -151,9 +152,8 @@ describe("readNpyHeader", () => {
   });
 });
 
-const corpus = join(import.meta.dirname, "../../../../shared/corpus/picklescan/data2");
-const haveCorpus = existsSync(corpus);
-if (!haveCorpus) console.log(`npy corpus tests not run: ${corpus} is absent`);
+const corpus = join(PICKLESCAN_DIR, "data2");
+const haveCorpus = picklescanCorpus("readNpyHeader over the picklescan corpus");
 
 describe.skipIf(!haveCorpus)("readNpyHeader over picklescan's corpus", () => {
   it("reads every .npy and every .npz member", () => {

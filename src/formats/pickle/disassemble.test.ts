@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { PICKLESCAN_DIR, REPO_ROOT } from "../../../test/helpers/paths.js";
 import { type PickleWriter, pickle } from "../../../test/writers/pickle.js";
 import { type ByteSource, bufferSource } from "../source.js";
 import { disassemble, type OpArg, type PickleOp } from "./disassemble.js";
@@ -10,8 +10,8 @@ import { OPCODE_BY_CODE, OPCODES } from "./opcodes.js";
 import { pyFloatRepr } from "./repr.js";
 import { DEFAULT_PICKLE_LIMITS } from "./types.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const CORPUS = join(ROOT, "..", "shared", "corpus", "picklescan");
+const ROOT = REPO_ROOT;
+const CORPUS = PICKLESCAN_DIR;
 const DATA = join(ROOT, "test", "data", "pickletools", "genops.json");
 
 type Norm = string | null | { hex: string; len: number };

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildPickleFixtures } from "../../../scripts/gen-pickle-fixtures.js";
+import { PICKLESCAN_DIR, picklescanCorpus, REPO_ROOT } from "../../../test/helpers/paths.js";
 import { type PickleWriter, pickle } from "../../../test/writers/pickle.js";
 import { type ByteSource, bufferSource, sliceSource } from "../source.js";
 import { disassemble } from "./disassemble.js";
@@ -12,8 +12,8 @@ import { renderCall, renderValue } from "./repr.js";
 import { DEFAULT_PICKLE_LIMITS, type PickleAnalysis } from "./types.js";
 import { analyzePickle, analyzePickleStream } from "./vm.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const CORPUS = join(ROOT, "..", "shared", "corpus", "picklescan");
+const ROOT = REPO_ROOT;
+const CORPUS = PICKLESCAN_DIR;
 const fixtures = buildPickleFixtures();
 const fx = (name: string) => bufferSource(fixtures[name]!);
 const run = (w: PickleWriter | Uint8Array, limits = DEFAULT_PICKLE_LIMITS) =>
@@ -355,8 +355,7 @@ describe("analyzePickle: bounds", () => {
   });
 });
 
-const corpusPresent = existsSync(join(CORPUS, "manifest.tsv"));
-if (!corpusPresent) console.warn(`NOT RUN: picklescan corpus VM checks: ${CORPUS} is absent`);
+const corpusPresent = picklescanCorpus("picklescan corpus VM checks");
 
 describe.skipIf(!corpusPresent)("picklescan corpus", () => {
   const file = (rel: string) => bufferSource(new Uint8Array(readFileSync(join(CORPUS, rel))));
