@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { ModelgateError } from "../errors.js";
 import type { Severity } from "../scan/types.js";
@@ -23,6 +23,7 @@ export interface ModelgateConfig {
 }
 
 export const CONFIG_FILE_NAME = "modelgate.yaml";
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * Reads and validates modelgate.yaml. Errors name the file, the line and what to change, because the
@@ -31,6 +32,9 @@ export const CONFIG_FILE_NAME = "modelgate.yaml";
 export async function loadConfig(path: string): Promise<ModelgateConfig> {
   let text: string;
   try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) {
+      throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes; a configuration file is a few lines of YAML`);
+    }
     text = readFileSync(path, "utf8");
   } catch (cause) {
     throw new ModelgateError(
@@ -56,7 +60,15 @@ export async function parseConfig(text: string, path = CONFIG_FILE_NAME): Promis
       `${path}:${line}:${col}: invalid YAML: ${err.message.split("\n")[0]}`,
     );
   }
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // Aliases resolve here: an alias to a missing anchor (or a merge that cannot apply) throws.
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (cause) {
+    throw new ModelgateError("CONFIG_INVALID", `${path}: invalid YAML: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
   const validate = await configValidator();
   if (!validate(value)) {
     // An unknown key explains the other errors it causes (a misspelt required key), so it goes first.
