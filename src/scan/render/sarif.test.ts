@@ -163,7 +163,7 @@ describe("renderSarif", () => {
     expect(crit!.message.text).toBe("Calls os.system when loaded.\nEvidence: os.system('echo pwned')");
     const loc = crit!.locations[0];
     expect(loc.physicalLocation.artifactLocation).toEqual({
-      uri: "model.zip",
+      uri: "models/model.zip",
       uriBaseId: "%SRCROOT%",
       index: 0,
     });
@@ -179,10 +179,10 @@ describe("renderSarif", () => {
     expect(med!.locations[0].physicalLocation.region).toEqual({ byteOffset: 56 });
     expect(med!.locations[0].logicalLocations).toBeUndefined();
     expect(med!.locations[0].physicalLocation.artifactLocation.uri).toBe(
-      "weird%20dir/%C3%BC%20file%20%231%3F%5Bx%5D%20100%25.pkl",
+      "models/weird%20dir/%C3%BC%20file%20%231%3F%5Bx%5D%20100%25.pkl",
     );
-    expect(decodeURIComponent(med!.locations[0].physicalLocation.artifactLocation.uri)).toBe(odd);
-    expect(low!.locations[0].physicalLocation.artifactLocation.uri).toBe("sub/win.pt");
+    expect(decodeURIComponent(med!.locations[0].physicalLocation.artifactLocation.uri)).toBe(`models/${odd}`);
+    expect(low!.locations[0].physicalLocation.artifactLocation.uri).toBe("models/sub/win.pt");
     expect(low!.locations[0].physicalLocation.region).toBeUndefined();
     expect(info!.locations[0].physicalLocation.region).toEqual({ byteOffset: 0 });
 
@@ -220,5 +220,17 @@ describe("helpers", () => {
     expect(pathToUri("./a/b c.bin")).toEqual({ uri: "a/b%20c.bin", uriBaseId: "%SRCROOT%" });
     expect(pathToUri("/abs/x y")).toEqual({ uri: "file:///abs/x%20y" });
     expect(pathToUri("C:\\m\\x.pt")).toEqual({ uri: "file:///C:/m/x.pt" });
+  });
+});
+
+describe("artifactPath", () => {
+  it("puts the scan target back in front of report paths", async () => {
+    const { artifactPath } = await import("./sarif.js");
+    expect(artifactPath("models/bert", "pytorch_model.bin")).toBe("models/bert/pytorch_model.bin");
+    expect(artifactPath("models/bert/", "a/b.pkl")).toBe("models/bert/a/b.pkl");
+    expect(artifactPath("examples/malicious/x.pt", "x.pt")).toBe("examples/malicious/x.pt");
+    expect(artifactPath("x.pt", "x.pt")).toBe("x.pt");
+    expect(artifactPath(".", "m.pkl")).toBe("m.pkl");
+    expect(artifactPath("/abs/dir", "m.pkl")).toBe("/abs/dir/m.pkl");
   });
 });

@@ -38,6 +38,17 @@ export function sarifLevel(s: Severity): "error" | "warning" | "note" {
 }
 
 /** A relative path as a URI reference: forward slashes, each segment percent-encoded. */
+/**
+ * Report paths are relative to the scan target; code-scanning services resolve SARIF URIs against the
+ * directory the scan ran in, so the target is put back in front (a file target is its own path).
+ */
+export function artifactPath(target: string, path: string): string {
+  const t = target.replace(/\\/g, "/").replace(/\/+$/, "");
+  if (t === "" || t === ".") return path;
+  if (t === path || t.endsWith(`/${path}`)) return t;
+  return `${t}/${path}`;
+}
+
 export function pathToUri(path: string): { uri: string; uriBaseId?: string } {
   let p = path.replace(/\\/g, "/");
   const absolute = p.startsWith("/") || /^[A-Za-z]:\//.test(p);
@@ -85,7 +96,7 @@ export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOpt
   const artifacts = report.files.map((file, i) => {
     artifactIndex.set(file.path, i);
     return {
-      location: pathToUri(file.path),
+      location: pathToUri(artifactPath(report.target, file.path)),
       length: file.size,
       ...(file.sha256 ? { hashes: { "sha-256": file.sha256 } } : {}),
       properties: { format: file.format },
@@ -97,7 +108,10 @@ export function renderSarif(report: ScanReport, rules: RuleDoc[], opts: SarifOpt
     const { member, offset } = parseLocation(f.location);
     const index = artifactIndex.get(f.file);
     const physicalLocation = {
-      artifactLocation: { ...pathToUri(f.file), ...(index !== undefined ? { index } : {}) },
+      artifactLocation: {
+        ...pathToUri(artifactPath(report.target, f.file)),
+        ...(index !== undefined ? { index } : {}),
+      },
       // An offset inside a member (often compressed) is not an offset into the file on disk.
       ...(member === "" && offset !== null ? { region: { byteOffset: offset } } : {}),
     };
