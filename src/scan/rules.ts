@@ -123,9 +123,3 @@ const list: RuleDoc[] = [
 ];
 
 export const RULES: ReadonlyMap<string, RuleDoc> = new Map(list.map((r) => [r.id, r]));
-
-export function ruleDoc(id: string): RuleDoc {
-  const doc = RULES.get(id);
-  if (!doc) throw new Error(`unknown rule id ${id}`);
-  return doc;
-}

@@ -15,7 +15,6 @@ export type FormatName =
   | "numpy-npz"
   | "joblib"
   | "archive"
-  | "compressed"
   | "unknown";
 
 export interface Finding {

@@ -11,7 +11,6 @@ export {
   type AllowEntry,
   classifyGlobal,
   type GlobalVerdict,
-  isNestedPayloadConsumer,
   type Verdict,
 } from "./classify.js";
 export {
