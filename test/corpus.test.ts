@@ -106,7 +106,8 @@ describe.runIf(present)("picklescan corpus through the CLI", () => {
       const severities = report.findings.map((f) => f.severity);
       if (expected === "malicious") {
         expect(code).toBe(1);
-        expect(severities.some((s) => s === "critical" || s === "high")).toBe(true);
+        // The manifest asks for critical or high; every sample reaches a catalogued callable, so critical.
+        expect(severities).toContain("critical");
       } else if (expected === "benign") {
         expect(report.findings.filter((f) => ["critical", "high", "medium"].includes(f.severity))).toEqual(
           [],
