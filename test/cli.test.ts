@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, runBin, runCli, scanJson } from "./helpers/run-cli.js";
+import { CORPUS_DIR, REPO_ROOT, runBin, runCli, scanJson } from "./helpers/run-cli.js";
 
 const examples = join(REPO_ROOT, "examples");
 const tmp = () => mkdtempSync(join(tmpdir(), "modelgate-cli-"));
@@ -176,6 +176,33 @@ describe("the built binary", () => {
     expect(r.stdout).toContain("os.system('echo pwned')");
     expect(runBin(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(runBin(["scan", "examples/benign"]).code).toBe(0);
+  });
+
+  it("loads every lazily imported reader from the compiled package (real exporters, all compressions, 7z)", () => {
+    const real = JSON.parse(runBin(["scan", "test/fixtures/real", "--no-hash", "--format", "json"]).stdout);
+    const serious = real.findings.filter((f: { severity: string }) =>
+      ["critical", "high", "medium"].includes(f.severity),
+    );
+    expect(serious.map((f: { file: string; ruleId: string }) => [f.file, f.ruleId]).sort()).toEqual([
+      ["torch-user-class-net-legacy.pt", "PICKLE_UNSAFE_GLOBAL"],
+      ["torch-user-class-net.pt", "PICKLE_UNSAFE_GLOBAL"],
+    ]);
+    for (const name of ["payload.pkl.bz2", "payload.pkl.xz", "payload.pkl.lzma"]) {
+      const r = runBin([
+        "scan",
+        join("test", "fixtures", "compression", name),
+        "--no-hash",
+        "--format",
+        "json",
+      ]);
+      expect(JSON.parse(r.stdout).files[0].format, name).toBe("pickle");
+    }
+    const sevenZip = join(CORPUS_DIR, "picklescan", "data", "malicious1.7z");
+    if (existsSync(sevenZip)) {
+      const r = runBin(["scan", sevenZip, "--no-hash", "--format", "json"]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings[0].severity).toBe("critical");
+    }
   });
 
   it("a permission-denied target is exit 2", () => {

@@ -72,6 +72,8 @@ async function dispatch(
     case "zlib":
     case "lzma":
       format = await scanCompressedView(ctx, src, member, depth, found.kind, options);
+      // The decompressed view reported its own content; the wrapper itself was read.
+      if (format === "unknown") return format;
       break;
     case "npy":
       format = await scanNpyView(ctx, src, member, depth);

@@ -131,7 +131,8 @@ function bzip2Capped(input: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 async function xzCapped(input: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const { XzReadableStream } = (await import("xz-decompress")) as typeof import("xz-decompress");
+  // A webpack-built CommonJS module: Node's ESM import sees only its default export, so require it.
+  const { XzReadableStream } = require("xz-decompress") as typeof import("xz-decompress");
   const source = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(input);
