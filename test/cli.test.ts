@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -210,6 +211,16 @@ describe("the built binary", () => {
       const r = runBin(["scan", sevenZip, "--no-hash", "--format", "json"]);
       expect(r.code).toBe(1);
       expect(JSON.parse(r.stdout).findings[0].severity).toBe("critical");
+    }
+  });
+
+  it("a reader that closes the pipe early does not crash it", () => {
+    for (const cmd of ["scan --help", "scan examples --format sarif --no-hash"]) {
+      const r = spawnSync("bash", ["-c", `node bin/modelgate.js ${cmd} | head -c 10`], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      });
+      expect(r.stderr, cmd).not.toMatch(/EPIPE|Unhandled/);
     }
   });
 
