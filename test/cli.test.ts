@@ -108,6 +108,15 @@ describe("modelgate scan: exit codes and reports", () => {
     ]);
   });
 
+  it("a FIFO inside a folder is reported, never opened (it would block)", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "ok.pkl"), "(dp0\n.");
+    spawnSync("mkfifo", [join(dir, "pipe")]);
+    const { code, report } = await scanJson(dir);
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => [f.file, f.ruleId])).toEqual([["pipe", "FILE_UNREADABLE"]]);
+  });
+
   it("writes the report to --output and nothing to stdout", async () => {
     const out = join(tmp(), "report.sarif");
     const r = await runCli([

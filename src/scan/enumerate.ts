@@ -57,15 +57,30 @@ export function enumerateTarget(target: string): TargetFile[] {
           if (st.isDirectory()) continue;
         }
       } catch (cause) {
-        const relativePath = relative(root, full).split(sep).join("/");
-        out.push({ path: full, relativePath, size: 0, problem: (cause as Error).message });
+        out.push({
+          path: full,
+          relativePath: relativeTo(root, full),
+          size: 0,
+          problem: (cause as Error).message,
+        });
         continue;
       }
       if (st.isDirectory()) walk(full);
-      else if (st.isFile())
-        out.push({ path: full, relativePath: relative(root, full).split(sep).join("/"), size: st.size });
+      else if (st.isFile()) out.push({ path: full, relativePath: relativeTo(root, full), size: st.size });
+      // A FIFO would block a reader and a device never ends: reported, never opened.
+      else
+        out.push({
+          path: full,
+          relativePath: relativeTo(root, full),
+          size: 0,
+          problem: "not a regular file (a FIFO, socket or device); it was not opened",
+        });
     }
   };
   walk(root);
   return out;
+}
+
+function relativeTo(root: string, full: string): string {
+  return relative(root, full).split(sep).join("/");
 }
