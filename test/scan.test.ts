@@ -181,7 +181,13 @@ describe("scan: fail closed", () => {
   });
 
   it("text and images are unscanned content (info), not pickles", async () => {
-    for (const text of ["class Net(Module):\n  pass\n", "(just a note)\n", "\x89PNG\r\n\x1a\n...."]) {
+    for (const text of [
+      "class Net(Module):\n  pass\n",
+      "(just a note)\n",
+      "\x89PNG\r\n\x1a\n....",
+      "click\nnumpy\ntorch>=2\n",
+      "certifi\ncharset_normalizer\n",
+    ]) {
       const r = await scanBytes(text);
       expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["UNSCANNED_CONTENT", "info"]]);
       expect(r.files[0]!.format).toBe("unknown");

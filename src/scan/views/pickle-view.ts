@@ -3,7 +3,7 @@ import type { PickleAnalysis, PickleLimits } from "../../formats/pickle/types.js
 import { analyzePickle, analyzePickleStream, type PickleHooks } from "../../formats/pickle/vm.js";
 import { type ByteSource, sliceSource } from "../../formats/source.js";
 import { push, type ScanContext, type ViewOptions } from "../context.js";
-import { isDottedIdentifier } from "../globals/index.js";
+import { classifyGlobal, isDottedIdentifier } from "../globals/index.js";
 import { formatLocation } from "../location.js";
 import { pickleFindings } from "../pickle-findings.js";
 import { scanSource } from "../scan-source.js";
@@ -54,6 +54,17 @@ export async function scanPickleView(
     a.calls.length === 0 &&
     a.globals.every((g) => !isDottedIdentifier(g.module) || !isDottedIdentifier(g.name));
   if (notAPickle(first) && (!options.certain || options.mayBeData)) return "unknown";
+  // Without a PROTO opcode, text can look like GLOBAL lines ("click\nnumpy\n" in a requirements.txt
+  // reads as `lick.numpy`): a stream that breaks before calling anything, and names nothing the
+  // catalogue or allow-list knows, is text. A known name (`builtins.exec`) keeps it a pickle.
+  if (
+    !options.certain &&
+    first.error !== undefined &&
+    first.calls.length === 0 &&
+    first.globals.every((g) => classifyGlobal(g.module, g.name, ctx.allow).verdict === "unknown")
+  ) {
+    return "unknown";
+  }
 
   let format: FormatName = "pickle";
   if (first.complete && first.result?.kind === "int" && first.result.value === LEGACY_TORCH_MAGIC) {
