@@ -202,32 +202,23 @@ describe("scan: pickle tricks end to end", () => {
   });
 
   it("BUILD on an allow-listed class is a setattr gadget; dunder state makes it critical", async () => {
-    const plain = pickle()
-      .proto(2)
-      .global("collections", "OrderedDict")
-      .op("NONE")
-      .op("EMPTY_DICT")
-      .shortBinunicode("x")
-      .binint1(1)
-      .op("SETITEM")
-      .op("TUPLE2")
-      .op("BUILD")
-      .stop()
-      .bytes();
-    const r1 = await scanBytes(plain);
+    // BUILD with (None, {key: 1}) as state: slot state, set with setattr on the class itself.
+    const buildOnClass = (key: string) =>
+      pickle()
+        .proto(2)
+        .global("collections", "OrderedDict")
+        .op("NONE")
+        .op("EMPTY_DICT")
+        .shortBinunicode(key)
+        .binint1(1)
+        .op("SETITEM")
+        .op("TUPLE2")
+        .op("BUILD")
+        .stop()
+        .bytes();
+    const r1 = await scanBytes(buildOnClass("x"));
     expect(r1.findings.map((f) => [f.ruleId, f.severity])).toEqual([["PICKLE_SETATTR_GADGET", "high"]]);
-    const hostile = pickle()
-      .proto(2)
-      .global("collections", "OrderedDict")
-      .op("NONE")
-      .op("EMPTY_DICT")
-      .shortBinunicode("__reduce__")
-      .binint1(1)
-      .op("SETITEM")
-      .op("TUPLE2")
-      .op("BUILD")
-      .stop()
-      .bytes();
+    const hostile = buildOnClass("__reduce__");
     const r2 = await scanBytes(hostile);
     expect(r2.findings.map((f) => [f.ruleId, f.severity])).toEqual([["PICKLE_SETATTR_GADGET", "critical"]]);
   });
