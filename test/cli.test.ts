@@ -162,6 +162,17 @@ describe("modelgate scan: exit codes and reports", () => {
     expect(r.stderr).toMatch(/modules/);
   });
 
+  it("a `pkg.*` entry allows the package and its submodules, nothing else", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "sub.pkl"), "cmyproject.blocks.attention\nBlock\n)R.");
+    writeFileSync(join(dir, "other.pkl"), "cotherproject.blocks\nBlock\n)R.");
+    const cfg = join(dir, "c.yaml");
+    writeFileSync(cfg, "scan:\n  allowGlobals:\n    - module: myproject.*\n      names: [Block]\n");
+    const r = await scanJson(dir, ["--config", cfg]);
+    const serious = r.report.findings.filter((f) => f.severity !== "info");
+    expect(serious.map((f) => [f.file, f.severity])).toEqual([["other.pkl", "high"]]);
+  });
+
   it("a wildcard in the config never silences a dangerous callable", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "model.pkl"), "cos\nsystem\n(S'id'\ntR.");

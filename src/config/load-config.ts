@@ -3,8 +3,14 @@ import { createRequire } from "node:module";
 import { ModelgateError } from "../errors.js";
 import type { Severity } from "../scan/types.js";
 
+/** A user allow-list entry of `scan.allowGlobals`. */
 export interface AllowEntry {
+  /**
+   * Module as written in a pickle (aliases are normalized). `pkg.*` covers `pkg` and every
+   * submodule; a plain name covers that module only.
+   */
   module: string;
+  /** Qualnames (dotted allowed), or "*" for every name in the module. */
   names: string[] | "*";
   reason?: string;
 }

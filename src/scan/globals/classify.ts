@@ -3,6 +3,8 @@
  * (a catalogued gadget: critical), or unknown (not on the allow-list: high, since loading it
  * imports and runs that module). Never throws, whatever the strings hold.
  */
+
+import type { AllowEntry } from "../../config/load-config.js";
 import { BUILTIN_ALLOWLIST, isBuiltinAllowed, matchAllowPattern } from "./allowlist.js";
 import {
   type Capability,
@@ -13,16 +15,7 @@ import {
 } from "./dangerous.js";
 import { isDottedIdentifier, normalizeGlobal } from "./normalize.js";
 
-/** A user allow-list entry (from `modelgate.yaml`). */
-export interface AllowEntry {
-  /**
-   * Module as written in a pickle (aliases are normalized). `pkg.*` covers `pkg` and every
-   * submodule; a plain name covers that module only.
-   */
-  module: string;
-  /** Qualnames (dotted allowed), or "*" for every name in the module. */
-  names: string[] | "*";
-}
+export type { AllowEntry };
 
 export type Verdict = "allowed" | "unknown" | "dangerous";
 
