@@ -11,6 +11,7 @@ import { disassemble } from "../../src/formats/pickle/disassemble.js";
 import { OPCODES } from "../../src/formats/pickle/opcodes.js";
 import { bufferSource } from "../../src/formats/source.js";
 import type { ScanContext } from "../../src/scan/context.js";
+import { emptyFacts } from "../../src/scan/facts.js";
 import { DEFAULT_SCAN_LIMITS } from "../../src/scan/limits.js";
 import { RULES } from "../../src/scan/rules.js";
 import { scanSource } from "../../src/scan/scan-source.js";
@@ -792,6 +793,9 @@ export function generate(rng: Rng, seeds: readonly Seed[], from?: Seed): FuzzInp
 export async function scanBytes(bytes: Uint8Array, file = "input"): Promise<Finding[]> {
   const ctx: ScanContext = {
     file,
+    filePath: `/nonexistent/${file}`,
+    root: "/nonexistent",
+    facts: emptyFacts(),
     findings: [],
     limits: DEFAULT_SCAN_LIMITS,
     allow: [],

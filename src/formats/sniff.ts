@@ -19,7 +19,9 @@ export type SniffKind =
   | "maybe-pickle"
   | "pytorch-legacy"
   | "gguf"
-  | "safetensors";
+  | "safetensors"
+  | "hdf5"
+  | "tflite";
 
 export interface SniffResult {
   /** null: nothing recognized. */
@@ -36,6 +38,11 @@ export const TORCH_LEGACY_MAGIC = Uint8Array.from([
 ]);
 const SEVENZIP = [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c];
 const NPY = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+const HDF5 = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** HDF5 may start after a user block of 512 bytes times a power of two. */
+const HDF5_OFFSETS = [0, 512, 1024, 2048];
+/** A TFLite flatbuffer: root table offset, then the file identifier "TFL3". */
+const TFLITE_ID = [0x54, 0x46, 0x4c, 0x33];
 
 /** First bytes a protocol 0/1 pickle plausibly starts with (MARK, empty containers, GLOBAL, scalars...). */
 const PICKLE0_FIRST = new Set(Array.from("(}])cILSVNFKJMUTXG", (c) => c.charCodeAt(0)));
@@ -94,6 +101,8 @@ export function sniff(head: Uint8Array, size: number, tail?: Uint8Array): SniffR
   if (startsWith(head, SEVENZIP)) return r("7z");
   if (startsWith(head, NPY)) return r("npy");
   if (startsWith(head, [0x47, 0x47, 0x55, 0x46])) return r("gguf");
+  if (HDF5_OFFSETS.some((at) => startsWith(head, HDF5, at))) return r("hdf5");
+  if (size >= 8 && startsWith(head, TFLITE_ID, 4)) return r("tflite");
   if (head.length >= 9 && size >= 10) {
     const lo = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
     const hi = (head[4]! | (head[5]! << 8) | (head[6]! << 16) | (head[7]! << 24)) >>> 0;
@@ -111,4 +120,35 @@ export function sniff(head: Uint8Array, size: number, tail?: Uint8Array): SniffR
   if (comp === "zlib") return r("zlib");
   if (eocd) return { kind: "zip", appendedZip: true };
   return r(null);
+}
+
+/**
+ * Text a person or a config loader reads (JSON, YAML, Python, Markdown): UTF-8 with no NUL and few
+ * control characters in the first bytes. Binary formats are all recognized before this is asked.
+ */
+export function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return false;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  if (control > head.length / 100) return false;
+  try {
+    // The head may end inside a multi-byte character: allow up to three trailing bytes of one.
+    new TextDecoder("utf-8", { fatal: true }).decode(trimPartialUtf8(head));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function trimPartialUtf8(b: Uint8Array): Uint8Array {
+  const end = b.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const c = b[end - i]!;
+    if ((c & 0xc0) === 0xc0) return b.subarray(0, end - i);
+    if ((c & 0xc0) !== 0x80) break;
+  }
+  return b.subarray(0, end);
 }

@@ -1,13 +1,20 @@
 import type { AllowEntry } from "../config/load-config.js";
 import { BoundExceededError, FormatError } from "../errors.js";
+import type { FileFacts } from "./facts.js";
 import type { ScanLimits } from "./limits.js";
 import { formatLocation } from "./location.js";
 import type { Finding } from "./types.js";
 
 /** What one file's scan shares across every nested view of it. */
 export interface ScanContext {
-  /** Relative path of the outer file. */
+  /** Relative path of the outer file (forward slashes). */
   file: string;
+  /** The outer file on disk, for formats that name files beside them (ONNX external data). */
+  filePath: string;
+  /** The scanned directory on disk (the file's own directory when a single file is scanned). */
+  root: string;
+  /** What the views learned about this file for the repository view. */
+  facts: FileFacts;
   findings: Finding[];
   limits: ScanLimits;
   allow: AllowEntry[];

@@ -1,3 +1,9 @@
+import { CONFIG_RULES } from "./rule-docs/config.js";
+import { GGUF_RULES } from "./rule-docs/gguf.js";
+import { KERAS_RULES } from "./rule-docs/keras.js";
+import { ONNX_RULES } from "./rule-docs/onnx.js";
+import { SAFETENSORS_RULES } from "./rule-docs/safetensors.js";
+import { TENSORFLOW_RULES } from "./rule-docs/tensorflow.js";
 import type { Severity } from "./types.js";
 
 /** A rule as documented in docs/rules.md and published in SARIF. Ids are stable: never rename one. */
@@ -122,4 +128,14 @@ const list: RuleDoc[] = [
   },
 ];
 
-export const RULES: ReadonlyMap<string, RuleDoc> = new Map(list.map((r) => [r.id, r]));
+export const RULES: ReadonlyMap<string, RuleDoc> = new Map(
+  [
+    ...list,
+    ...SAFETENSORS_RULES,
+    ...GGUF_RULES,
+    ...ONNX_RULES,
+    ...TENSORFLOW_RULES,
+    ...KERAS_RULES,
+    ...CONFIG_RULES,
+  ].map((r) => [r.id, r]),
+);

@@ -1,4 +1,4 @@
-import { sniff } from "../formats/sniff.js";
+import { looksLikeText, sniff } from "../formats/sniff.js";
 import { type ByteSource, sliceSource } from "../formats/source.js";
 import { push, reportFailure, type ScanContext, type ViewOptions } from "./context.js";
 import { formatLocation } from "./location.js";
@@ -87,18 +87,22 @@ async function dispatch(
       });
       break;
     case "safetensors":
+      format = await (await import("./views/safetensors-view.js")).scanSafetensorsView(ctx, src, member);
+      break;
     case "gguf":
-      push(ctx, {
-        ruleId: "UNSCANNED_CONTENT",
-        severity: "info",
-        location: formatLocation(member, 0),
-        message: `recognized as ${found.kind}, which this release does not verify yet`,
-        evidence: { detected: found.kind },
-      });
-      return "unknown";
+      format = await (await import("./views/gguf-view.js")).scanGgufView(ctx, src, member);
+      break;
+    case "hdf5":
+      format = await (await import("./views/keras-view.js")).scanHdf5View(ctx, src, member, depth);
+      break;
+    case "tflite":
+      format = await (await import("./views/tensorflow-view.js")).scanTfliteView(ctx, src, member);
+      break;
     default:
       break;
   }
+  if (format === "unknown" && (found.kind === null || found.kind === "maybe-pickle") && !options.mayBeData)
+    format = await scanUntyped(ctx, src, member, depth, head);
   if (found.appendedZip) return scanPolyglot(ctx, src, member, depth, format);
   if (format === "unknown" && !options.quiet && !options.mayBeData) {
     push(ctx, {
@@ -110,6 +114,29 @@ async function dispatch(
     });
   }
   return format;
+}
+
+/**
+ * Formats without a magic number: protobuf models (ONNX, SavedModel, GraphDef), judged by whether their
+ * top-level fields fit the schema, and text (configs that load code, Python source), by parsing it.
+ */
+async function scanUntyped(
+  ctx: ScanContext,
+  src: ByteSource,
+  member: string,
+  depth: number,
+  head: Uint8Array,
+): Promise<FormatName> {
+  const { classifyProtobuf } = await import("../formats/protobuf.js");
+  const proto = classifyProtobuf(src);
+  if (proto === "onnx") return (await import("./views/onnx-view.js")).scanOnnxView(ctx, src, member);
+  if (proto === "savedmodel" || proto === "tf-graph")
+    return (await import("./views/tensorflow-view.js")).scanTfGraphView(ctx, src, member, proto);
+  if (!looksLikeText(head)) return "unknown";
+  const name = member || ctx.file;
+  if (/\.py$/i.test(name) || /^#!.*python/.test(new TextDecoder().decode(head.subarray(0, 64))))
+    return (await import("./views/python-view.js")).scanPythonView(ctx, src, member);
+  return (await import("./views/config-view.js")).scanConfigView(ctx, src, member, depth);
 }
 
 /**

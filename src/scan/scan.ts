@@ -1,9 +1,12 @@
+import { realpathSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ModelgateConfig } from "../config/load-config.js";
 import { ModelgateError } from "../errors.js";
 import { FileSource } from "../formats/source.js";
 import { VERSION } from "../version.js";
 import type { ScanContext } from "./context.js";
 import { enumerateTarget, type TargetFile } from "./enumerate.js";
+import { emptyFacts, type FileFacts } from "./facts.js";
 import { resolveLimits } from "./limits.js";
 import { scanSource } from "./scan-source.js";
 import { type FileReport, type Finding, type ScanReport, SEVERITIES, type Severity } from "./types.js";
@@ -24,6 +27,8 @@ export interface ScanOptions {
 export async function scan(target: string, options: ScanOptions = {}): Promise<ScanReport> {
   const started = performance.now();
   const files = enumerateTarget(target);
+  const isDirectory = statSync(target).isDirectory();
+  const root = isDirectory ? realpathSync(target) : dirname(resolve(target));
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   const readable = files.filter((f) => !f.problem);
   const wantHash = options.hash !== false;
@@ -52,10 +57,13 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   const allow = options.config?.scan?.allowGlobals ?? [];
   const findings: Finding[] = [];
   const fileReports: FileReport[] = [];
+  const facts: FileFacts[] = [];
   let bytesRead = 0;
   for (const file of files) {
     const before = findings.length;
-    const format = await scanOneFile(file, { findings, limits, allow }, (n) => {
+    const fileFacts = emptyFacts();
+    facts.push(fileFacts);
+    const format = await scanOneFile(file, { findings, limits, allow, root, facts: fileFacts }, (n) => {
       bytesRead += n;
     });
     scannedBytes += file.size;
@@ -99,7 +107,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
 
 async function scanOneFile(
   file: TargetFile,
-  shared: Pick<ScanContext, "findings" | "limits" | "allow">,
+  shared: Pick<ScanContext, "findings" | "limits" | "allow" | "root" | "facts">,
   countRead: (n: number) => void,
 ): Promise<FileReport["format"]> {
   if (file.problem) {
@@ -128,7 +136,12 @@ async function scanOneFile(
     return "unknown";
   }
   try {
-    const ctx: ScanContext = { ...shared, file: file.relativePath, expandedBytes: 0 };
+    const ctx: ScanContext = {
+      ...shared,
+      file: file.relativePath,
+      filePath: file.path,
+      expandedBytes: 0,
+    };
     return await scanSource(ctx, source, "", 0);
   } finally {
     countRead(source.bytesRead);

@@ -14,6 +14,17 @@ export type FormatName =
   | "numpy"
   | "numpy-npz"
   | "joblib"
+  | "safetensors"
+  | "gguf"
+  | "onnx"
+  | "keras"
+  | "keras-h5"
+  | "hdf5"
+  | "savedmodel"
+  | "tf-graph"
+  | "tflite"
+  | "config"
+  | "python"
   | "archive"
   | "unknown";
 

@@ -85,7 +85,7 @@ export async function scanZipView(
         evidence: { anomaly: "crc-mismatch", member: m.name, index: m.index },
       });
     }
-    const torchData = kind !== "archive" && TORCH_DATA_MEMBER.test(m.name);
+    const torchData = (kind === "pytorch-zip" || kind === "torchscript") && TORCH_DATA_MEMBER.test(m.name);
     const torchCode = kind === "torchscript" && TORCHSCRIPT_CODE.test(m.name);
     if (torchCode) codeFiles++;
     const format = await scanSource(ctx, data, path, depth + 1, {
@@ -122,6 +122,8 @@ function zipKind(zip: ZipArchive): FormatName {
   const hasDataPkl = names.some((n) => /(^|\/)data\.pkl$/.test(n));
   if (hasDataPkl && names.some((n) => /(^|\/)(code\/|constants\.pkl$)/.test(n))) return "torchscript";
   if (hasDataPkl) return "pytorch-zip";
+  // Keras 3 `.keras`: config.json and metadata.json at the root, weights in model.weights.h5.
+  if (names.includes("config.json") && names.includes("metadata.json")) return "keras";
   return "archive";
 }
 
