@@ -127,7 +127,7 @@ async function scanUntyped(
   depth: number,
   head: Uint8Array,
 ): Promise<FormatName> {
-  const { classifyProtobuf } = await import("../formats/protobuf.js");
+  const { classifyProtobuf } = await import("../formats/protobuf-kind.js");
   const proto = classifyProtobuf(src);
   if (proto === "onnx") return (await import("./views/onnx-view.js")).scanOnnxView(ctx, src, member);
   if (proto === "savedmodel" || proto === "tf-graph")
