@@ -7,7 +7,9 @@
  *       with a malicious pickle as tensor member 37 must exit 1 with a critical finding there;
  *   (b) a 1 GiB raw pickle whose one argument is a single BINBYTES8: memory must not follow its size;
  *   (c) with hashing: one 2 GiB file against `openssl dgst -sha256`, and a 4 x 512 MiB model against
- *       openssl over the files one after another; plus `benchHash` for the hashing alone.
+ *       openssl over the files one after another; plus `benchHash` for the hashing alone;
+ *   (d) a 10 GiB sparse safetensors file and (e) a 10 GiB sparse GGUF, verdict only: headers alone;
+ *   (f) an ONNX file with 1 GiB of inline initializers: memory must not follow their size.
  *
  * Usage: npm run bench:scan -- [--dir DIR] [--keep] [--runs N] [--only a,b,c]
  * Needs about 4 GiB free in DIR (default /tmp/modelgate-bench; inputs are removed unless --keep) and a
@@ -32,7 +34,10 @@ import { parseArgs } from "node:util";
 import { pickle } from "../test/writers/pickle.js";
 import { stateDictPickle, type TensorSpec, torchZipEntries } from "../test/writers/torch.js";
 import { writeZipFile, type ZipEntrySpec } from "../test/writers/zip.js";
+import { writeSparseGguf } from "./bench/gguf-input.js";
 import { benchHash } from "./bench/hash.js";
+import { writeLargeOnnx } from "./bench/onnx-input.js";
+import { writeSparseSafetensors } from "./bench/safetensors-input.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -45,7 +50,7 @@ const { values: args } = parseArgs({
     dir: { type: "string", default: "/tmp/modelgate-bench" },
     keep: { type: "boolean", default: false },
     runs: { type: "string", default: "7" },
-    only: { type: "string", default: "a,b,c" },
+    only: { type: "string", default: "a,b,c,d,e,f" },
   },
 });
 const DIR = resolve(args.dir!);
@@ -424,6 +429,46 @@ async function caseC(torchPath: string): Promise<void> {
   row("hashFiles RSS growth", `${h.rssGrowthMiB} MiB`, "", null);
 }
 
+/**
+ * One large file judged from its headers (d, e) or structure (f): wall time against `node -e 0` in the
+ * same run, RSS, and the verdict (a clean file: exit 0, nothing above info).
+ */
+function caseHeaderOnly(
+  label: string,
+  name: string,
+  write: (path: string) => void,
+  targets: { wallMs?: number; rssMB: number },
+): void {
+  console.log(`\n(${label}) ${name}`);
+  const path = join(DIR, name.replace(/[^a-z0-9.]+/gi, "-"));
+  const t = performance.now();
+  write(path);
+  flush();
+  console.log(`  (wrote ${path}: ${statSync(path).size} bytes in ${s(performance.now() - t)})`);
+  const st = measureMany({ node: ["node", "-e", "0"], scan: modelgate(path, "--no-hash") }, RUNS);
+  const scan = st.scan!;
+  results[label] = st;
+  row("node -e 0", timing(st.node!), "", null);
+  if (targets.wallMs !== undefined)
+    row(
+      `modelgate scan --no-hash (${name})`,
+      timing(scan),
+      `< ${s(targets.wallMs)} wall`,
+      scan.medianMs < targets.wallMs,
+    );
+  else row(`modelgate scan --no-hash (${name})`, timing(scan), "", null);
+  row("  RSS", mb(scan.maxRssMB), `< ${targets.rssMB} MB`, scan.maxRssMB < targets.rssMB);
+  row("  over node -e 0", `${(scan.medianMs / st.node!.medianMs).toFixed(2)}x wall`, "", null);
+  const json = runOnce(modelgate(path, "--no-hash", "--format", "json"));
+  const above = findingsOf(json).filter((f) => f.severity !== "info");
+  check(
+    `${name} verdict`,
+    json.code === 0 && above.length === 0,
+    `exit ${json.code}${above.length ? `, ${above.map((f) => `${f.ruleId} ${f.location}`).join("; ")}` : ""}`,
+  );
+  remove(path);
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -454,6 +499,20 @@ async function main(): Promise<number> {
     if (ONLY.has("a")) caseA(torchPath);
     if (ONLY.has("b")) caseB();
     if (ONLY.has("c")) await caseC(torchPath);
+    if (ONLY.has("d"))
+      caseHeaderOnly("d", "10 GiB sparse model.safetensors", (p) => writeSparseSafetensors(p, 10 * GiB), {
+        wallMs: 200,
+        rssMB: 100,
+      });
+    if (ONLY.has("e"))
+      caseHeaderOnly("e", "10 GiB sparse model.gguf", (p) => writeSparseGguf(p, 10 * GiB), {
+        wallMs: 200,
+        rssMB: 100,
+      });
+    if (ONLY.has("f"))
+      caseHeaderOnly("f", "ONNX with 1 GiB of initializers model.onnx", (p) => writeLargeOnnx(p, GiB), {
+        rssMB: 100,
+      });
   } finally {
     remove(torchPath, timeOut);
   }

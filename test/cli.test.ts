@@ -213,6 +213,9 @@ describe("the built binary", () => {
       ["critical", "high", "medium"].includes(f.severity),
     );
     expect(serious.map((f: { file: string; ruleId: string }) => [f.file, f.ruleId]).sort()).toEqual([
+      ["keras/keras2-dense-attributes-lambda.h5", "KERAS_LAMBDA_BYTECODE"],
+      ["keras/keras2-lambda-os-system.h5", "KERAS_LAMBDA_BYTECODE"],
+      ["keras/keras3-lambda-os-system.keras", "KERAS_LAMBDA_BYTECODE"],
       ["torch-user-class-net-legacy.pt", "PICKLE_UNSAFE_GLOBAL"],
       ["torch-user-class-net.pt", "PICKLE_UNSAFE_GLOBAL"],
     ]);

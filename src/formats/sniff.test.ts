@@ -7,7 +7,7 @@ import { PICKLESCAN_DIR, picklescanCorpus } from "../../test/helpers/paths.js";
 import { buildNpy } from "../../test/writers/npy.js";
 import { buildTar } from "../../test/writers/tar.js";
 import { buildZip } from "../../test/writers/zip.js";
-import { sniff, TORCH_LEGACY_MAGIC } from "./sniff.js";
+import { looksLikeText, sniff, TORCH_LEGACY_MAGIC } from "./sniff.js";
 
 const b = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const whole = (bytes: Uint8Array) =>
@@ -15,6 +15,38 @@ const whole = (bytes: Uint8Array) =>
 const fixtures = join(import.meta.dirname, "../../test/fixtures/compression");
 
 describe("sniff", () => {
+  it("identifies HDF5 (also after a user block), TFLite and machine code", () => {
+    const hdf5 = b("\x89HDF\r\n\x1a\n\x00\x00");
+    expect(whole(hdf5).kind).toBe("hdf5");
+    const userBlock = new Uint8Array(512 + hdf5.length);
+    userBlock.set(hdf5, 512);
+    expect(whole(userBlock).kind).toBe("hdf5");
+    expect(whole(b("\x1c\x00\x00\x00TFL3\x00\x00")).kind).toBe("tflite");
+    expect(whole(b("\x7fELF\x02\x01\x01\x00")).executable).toBe("ELF");
+    expect(whole(b("\x00asm\x01\x00\x00\x00")).executable).toBe("WebAssembly");
+    expect(whole(b("\xcf\xfa\xed\xfe\x07\x00\x00\x01")).executable).toBe("Mach-O");
+    expect(whole(b("\xca\xfe\xba\xbe\x00\x00\x00\x34")).executable).toBe("Java class");
+    const pe = new Uint8Array(256);
+    pe.set(b("MZ"));
+    pe[60] = 128;
+    pe.set(b("PE\x00\x00"), 128);
+    expect(whole(pe).executable).toBe("PE");
+    // "MZ" alone is two letters of text, not an executable.
+    expect(
+      whole(b("MZ is a text file that says so and goes on for a while................................."))
+        .kind,
+    ).not.toBe("executable");
+  });
+
+  it("tells text from binary, tolerating a multi-byte character cut at the end of the head", () => {
+    expect(looksLikeText(b('{"model_type": "llama"}\n'))).toBe(true);
+    expect(looksLikeText(new TextEncoder().encode("caf\u00e9 \u2603").subarray(0, 7))).toBe(true);
+    expect(looksLikeText(b("abc\x00def"))).toBe(false);
+    expect(looksLikeText(b("\xff\xfe\x00"))).toBe(false);
+    expect(looksLikeText(Uint8Array.from([0x01, 0x02, 0x03, 0x04, 0x41]))).toBe(false);
+    expect(looksLikeText(new Uint8Array(0))).toBe(false);
+  });
+
   it("identifies containers and compression", () => {
     expect(whole(buildZip([{ name: "a", data: "x" }])).kind).toBe("zip");
     expect(whole(buildTar([{ name: "a", data: "x" }])).kind).toBe("tar");

@@ -21,7 +21,8 @@ export type SniffKind =
   | "gguf"
   | "safetensors"
   | "hdf5"
-  | "tflite";
+  | "tflite"
+  | "executable";
 
 export interface SniffResult {
   /** null: nothing recognized. */
@@ -30,6 +31,8 @@ export interface SniffResult {
   appendedZip: boolean;
   /** For pickles with a PROTO opcode. */
   pickleProtocol?: number;
+  /** For executables: which kind of machine code. */
+  executable?: "ELF" | "PE" | "Mach-O" | "WebAssembly" | "Java class";
 }
 
 /** The legacy torch.save magic: PROTO 2, LONG1 of 10 bytes 0x1950a86a20f9469cfc6c. */
@@ -101,12 +104,15 @@ export function sniff(head: Uint8Array, size: number, tail?: Uint8Array): SniffR
   if (startsWith(head, SEVENZIP)) return r("7z");
   if (startsWith(head, NPY)) return r("npy");
   if (startsWith(head, [0x47, 0x47, 0x55, 0x46])) return r("gguf");
+  const exe = executableKind(head);
+  if (exe) return r("executable", { executable: exe });
   if (HDF5_OFFSETS.some((at) => startsWith(head, HDF5, at))) return r("hdf5");
   if (size >= 8 && startsWith(head, TFLITE_ID, 4)) return r("tflite");
   if (head.length >= 9 && size >= 10) {
     const lo = (head[0]! | (head[1]! << 8) | (head[2]! << 16) | (head[3]! << 24)) >>> 0;
     const hi = (head[4]! | (head[5]! << 8) | (head[6]! << 16) | (head[7]! << 24)) >>> 0;
-    if (hi === 0 && lo >= 2 && lo <= size - 8 && head[8] === 0x7b) return r("safetensors");
+    // A header length past the end is still safetensors: a truncated one, for its reader to report.
+    if (hi === 0 && lo >= 2 && head[8] === 0x7b) return r("safetensors");
   }
   if (b0 === 0x80 && (head[1] ?? 99) <= 5 && head.length >= 2) {
     if (startsWith(head, TORCH_LEGACY_MAGIC)) return r("pytorch-legacy", { pickleProtocol: 2 });
@@ -120,6 +126,22 @@ export function sniff(head: Uint8Array, size: number, tail?: Uint8Array): SniffR
   if (comp === "zlib") return r("zlib");
   if (eocd) return { kind: "zip", appendedZip: true };
   return r(null);
+}
+
+/** Machine code a loader or custom-op registration can load into the process. */
+function executableKind(h: Uint8Array): SniffResult["executable"] | undefined {
+  if (startsWith(h, [0x7f, 0x45, 0x4c, 0x46])) return "ELF";
+  if (startsWith(h, [0x00, 0x61, 0x73, 0x6d]) && h[4] === 1) return "WebAssembly";
+  const be = h.length >= 4 ? ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0 : 0;
+  const le = h.length >= 4 ? ((h[3]! << 24) | (h[2]! << 16) | (h[1]! << 8) | h[0]!) >>> 0 : 0;
+  if ([0xfeedface, 0xfeedfacf].includes(be) || [0xfeedface, 0xfeedfacf].includes(le)) return "Mach-O";
+  // 0xcafebabe is both a Mach-O fat binary and a Java class: the class file's version field tells.
+  if (be === 0xcafebabe && h.length >= 8) return ((h[6]! << 8) | h[7]!) >= 45 ? "Java class" : "Mach-O";
+  if (startsWith(h, [0x4d, 0x5a]) && h.length >= 64) {
+    const peAt = h[60]! | (h[61]! << 8) | (h[62]! << 16) | (h[63]! << 24);
+    if (peAt > 0 && startsWith(h, [0x50, 0x45, 0, 0], peAt)) return "PE";
+  }
+  return undefined;
 }
 
 /**

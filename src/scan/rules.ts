@@ -120,6 +120,23 @@ const list: RuleDoc[] = [
     help: "Fix the file's permissions or the link and scan again; a loader might still reach it.",
   },
   {
+    id: "NATIVE_CODE",
+    name: "NativeCode",
+    defaultSeverity: "high",
+    shortDescription:
+      "A native executable or library (ELF, PE, Mach-O, WebAssembly, a Java class) ships inside the model repository.",
+    help: "Model weights need no machine code. If it is a custom-operator library, build it yourself from reviewed source; otherwise remove it before the model is used.",
+    source: "ONNX Runtime / TensorFlow custom-op loading (register_custom_ops_library, tf.load_op_library)",
+  },
+  {
+    id: "REPO_REFERENCE_MISSING",
+    name: "MissingReferencedCode",
+    defaultSeverity: "medium",
+    shortDescription:
+      "A config names code (e.g. an auto_map module) that is not in the scanned folder, so what a loader would run was not scanned.",
+    help: "Scan the full repository snapshot, including every file the config names, before loading it with trust_remote_code.",
+  },
+  {
     id: "UNSCANNED_CONTENT",
     name: "UnscannedContent",
     defaultSeverity: "info",

@@ -87,7 +87,12 @@ async function dispatch(
       });
       break;
     case "safetensors":
-      format = await (await import("./views/safetensors-view.js")).scanSafetensorsView(ctx, src, member);
+      format = await (await import("./views/safetensors-view.js")).scanSafetensorsView(
+        ctx,
+        src,
+        member,
+        depth,
+      );
       break;
     case "gguf":
       format = await (await import("./views/gguf-view.js")).scanGgufView(ctx, src, member);
@@ -95,6 +100,15 @@ async function dispatch(
     case "hdf5":
       format = await (await import("./views/keras-view.js")).scanHdf5View(ctx, src, member, depth);
       break;
+    case "executable":
+      push(ctx, {
+        ruleId: "NATIVE_CODE",
+        severity: "high",
+        location: formatLocation(member, 0),
+        message: `${found.executable} machine code ships with the model; a custom-op registration or remote code can load it into the process, and nothing here can verify it`,
+        evidence: { executable: found.executable, size: src.size },
+      });
+      return "executable";
     case "tflite":
       format = await (await import("./views/tensorflow-view.js")).scanTfliteView(ctx, src, member);
       break;
@@ -103,7 +117,8 @@ async function dispatch(
   }
   if (format === "unknown" && (found.kind === null || found.kind === "maybe-pickle") && !options.mayBeData)
     format = await scanUntyped(ctx, src, member, depth, head);
-  if (found.appendedZip) return scanPolyglot(ctx, src, member, depth, format);
+  // The safetensors view scans every byte no tensor covers, an appended zip included.
+  if (found.appendedZip && format !== "safetensors") return scanPolyglot(ctx, src, member, depth, format);
   if (format === "unknown" && !options.quiet && !options.mayBeData) {
     push(ctx, {
       ruleId: "UNSCANNED_CONTENT",
@@ -130,7 +145,7 @@ async function scanUntyped(
   const { classifyProtobuf } = await import("../formats/protobuf-kind.js");
   const proto = classifyProtobuf(src);
   if (proto === "onnx") return (await import("./views/onnx-view.js")).scanOnnxView(ctx, src, member);
-  if (proto === "savedmodel" || proto === "tf-graph")
+  if (proto !== null)
     return (await import("./views/tensorflow-view.js")).scanTfGraphView(ctx, src, member, proto);
   if (!looksLikeText(head)) return "unknown";
   const name = member || ctx.file;

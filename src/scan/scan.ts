@@ -8,6 +8,7 @@ import type { ScanContext } from "./context.js";
 import { enumerateTarget, type TargetFile } from "./enumerate.js";
 import { emptyFacts, type FileFacts } from "./facts.js";
 import { resolveLimits } from "./limits.js";
+import { buildRepositoryView, type RepositoryView } from "./repository.js";
 import { scanSource } from "./scan-source.js";
 import { type FileReport, type Finding, type ScanReport, SEVERITIES, type Severity } from "./types.js";
 
@@ -87,6 +88,25 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     fileReports[i]!.sha256 = digests.get(f.path) ?? null;
   });
 
+  let repository: RepositoryView | undefined;
+  if (isDirectory) {
+    const built = buildRepositoryView(fileReports, facts);
+    repository = built.view;
+    // External tensor data is read through the model that names it; "unscanned" would be noise there.
+    for (let i = findings.length - 1; i >= 0; i--) {
+      const f = findings[i]!;
+      if (f.ruleId !== "UNSCANNED_CONTENT" || !built.tensorData.has(f.file) || f.location !== "@0") continue;
+      findings.splice(i, 1);
+      const owner = fileReports.find((r) => r.path === f.file);
+      if (owner) owner.findings--;
+    }
+    for (const f of built.findings) {
+      findings.push(f);
+      const owner = fileReports.find((r) => r.path === f.file);
+      if (owner) owner.findings++;
+    }
+  }
+
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) bySeverity[f.severity]++;
   return {
@@ -95,6 +115,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     target,
     files: fileReports,
     findings,
+    ...(repository ? { repository } : {}),
     summary: {
       files: files.length,
       bytesRead,

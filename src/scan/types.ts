@@ -1,3 +1,5 @@
+import type { RepositoryView } from "./repository.js";
+
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -25,6 +27,7 @@ export type FormatName =
   | "tflite"
   | "config"
   | "python"
+  | "executable"
   | "archive"
   | "unknown";
 
@@ -48,6 +51,8 @@ export interface FileReport {
 }
 
 export interface ScanReport {
+  /** Present when the target is a directory (a model repository). */
+  repository?: RepositoryView;
   schemaVersion: 1;
   tool: { name: "modelgate"; version: string };
   target: string;

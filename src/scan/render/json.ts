@@ -13,7 +13,7 @@ function ordered(obj: object, keys: readonly string[]): Obj {
 }
 
 export function renderJson(report: ScanReport): string {
-  const r = report as ScanReport & { repository?: unknown };
+  const r = report;
   const summary = r.summary;
   const doc = ordered(
     {

@@ -66,6 +66,51 @@ function describeLocation(location: string): string {
   return offset === null ? `in ${safe(member)}` : `in ${safe(member)} at byte ${offset}`;
 }
 
+/** 6738415616 -> "6.74B"; small counts as they are. */
+export function formatCount(n: number): string {
+  for (const [unit, v] of [
+    ["T", 1e12],
+    ["B", 1e9],
+    ["M", 1e6],
+    ["K", 1e3],
+  ] as const)
+    if (n >= v) return `${(n / v).toFixed(n / v >= 100 ? 0 : 2)}${unit}`;
+  return String(n);
+}
+
+function repositoryLines(
+  repo: NonNullable<ScanReport["repository"]>,
+  paint: (style: "bold" | "dim", s: string) => string,
+): string[] {
+  const out = [paint("bold", "Repository:")];
+  const weights = Object.entries(repo.weights.formats).map(
+    ([format, files]) => `${format} (${files!.length} file${files!.length === 1 ? "" : "s"})`,
+  );
+  out.push(`  weights: ${weights.length > 0 ? weights.join(", ") : "none found"}`);
+  if (repo.weights.pickle.length > 0)
+    out.push(
+      repo.weights.safeAlternative
+        ? "  pickle weights have a safe alternative here: load the non-pickle format instead"
+        : "  pickle weights only: loading them unpickles (no safe format beside them)",
+    );
+  if (repo.parameters) {
+    const dtypes = Object.entries(repo.parameters.byDtype)
+      .sort((a, b) => b[1] - a[1])
+      .map(([d, n]) => `${safe(d)} ${formatCount(n)}`)
+      .join(", ");
+    out.push(
+      `  parameters: ${formatCount(repo.parameters.total)} (${dtypes}) from ${repo.parameters.source} headers`,
+    );
+  }
+  if (repo.remoteCode.length > 0) {
+    out.push(`  remote code (${repo.remoteCode.length}):`);
+    for (const rc of repo.remoteCode.slice(0, 20))
+      out.push(`    ${safe(rc.file)}: ${rc.kind}, ${safe(rc.detail)}`);
+    if (repo.remoteCode.length > 20) out.push(`    ... and ${repo.remoteCode.length - 20} more`);
+  } else out.push("  remote code: none");
+  return out;
+}
+
 export function renderText(report: ScanReport, opts: TextOptions): string {
   const paint = (style: keyof typeof SGR, s: string) => (opts.color ? `\x1b[${SGR[style]}m${s}\x1b[0m` : s);
   const failOn = opts.failOn ?? "medium";
@@ -126,6 +171,8 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     }
     lines.push("");
   }
+
+  if (report.repository) lines.push(...repositoryLines(report.repository, paint), "");
 
   const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length;
   const counts = SEVERITIES.map((s) => {
