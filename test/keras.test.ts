@@ -4,11 +4,11 @@
  * attributes model_config / training_config), written by test/writers/keras.ts, plus files written by
  * real libhdf5 (test/fixtures/real/keras, scripts/gen-real-keras-fixtures.py).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, scanJson } from "./helpers/run-cli.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import { buildHdf5 } from "./writers/hdf5.js";
 import {
   k2,
@@ -31,14 +31,8 @@ import {
 } from "./writers/keras.js";
 import { pickle } from "./writers/pickle.js";
 
-const dir = mkdtempSync(join(tmpdir(), "modelgate-keras-"));
+const { write: file } = tempFiles("keras");
 const REAL = join(REPO_ROOT, "test", "fixtures", "real", "keras");
-
-function file(name: string, bytes: Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return path;
-}
 
 const summary = (findings: { severity: string; ruleId: string }[]): string[] =>
   findings.map((f) => `${f.severity} ${f.ruleId}`).sort();

@@ -1,10 +1,10 @@
 /** ONNX through the CLI: real exporters' files pass clean; each external-data and operator trick is found. */
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeLargeOnnx } from "../scripts/bench/onnx-input.js";
 import { REPO_ROOT, scanJson } from "./helpers/run-cli.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import {
   DT,
   type ExternalSpec,
@@ -17,14 +17,7 @@ import {
 } from "./writers/onnx.js";
 import { buildZip } from "./writers/zip.js";
 
-const base = mkdtempSync(join(tmpdir(), "modelgate-onnx-"));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
-let n = 0;
-const freshDir = () => {
-  const d = join(base, `case${n++}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-};
+const { dir: freshDir } = tempFiles("onnx");
 type Result = Awaited<ReturnType<typeof scanJson>>;
 const rules = (r: Result) => r.report.findings.map((f) => `${f.ruleId}:${f.severity}`);
 const only = (r: Result, ruleId: string) => r.report.findings.filter((f) => f.ruleId === ruleId);

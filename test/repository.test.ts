@@ -1,25 +1,15 @@
 /** The repository view of a model folder: formats, safe alternative, parameters, remote code, inventory. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ScanReport } from "../src/scan/types.js";
 import { runCli, scanJson } from "./helpers/run-cli.js";
+import { type RepoFiles, writeRepo } from "./writers/configs.js";
 import { buildGguf, GGML } from "./writers/gguf.js";
 import { mlpSpec, writeOnnx } from "./writers/onnx.js";
 import { buildSafetensors, llamaTensors } from "./writers/safetensors.js";
 import { stateDictPickle, torchZip } from "./writers/torch.js";
 
-const root = mkdtempSync(join(tmpdir(), "modelgate-repository-"));
-let n = 0;
-function repo(files: Record<string, Uint8Array | string>): string {
-  const dir = join(root, `r${n++}`);
-  for (const [name, bytes] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), bytes);
-  }
-  return dir;
-}
+const repo = (files: RepoFiles) => writeRepo(files, "modelgate-repository-");
 
 const torchBin = () =>
   torchZip(stateDictPickle([{ name: "w", key: "0", shape: [2] }]), [{ key: "0", bytes: new Uint8Array(8) }]);
@@ -101,8 +91,7 @@ describe("repository view", () => {
   });
 
   it("treats ONNX external data as the model's weights, not as unscanned content", async () => {
-    const dir = join(root, `r${n++}`);
-    mkdirSync(dir);
+    const dir = repo({});
     writeOnnx(dir, "model.onnx", mlpSpec({ external: true }));
     const { code, report } = await scanJson(dir);
     expect(code).toBe(0);

@@ -1,19 +1,10 @@
 /** safetensors through the CLI: benign files pass, every header trick is a finding, shard sets are cross-checked. */
-import {
-  closeSync,
-  ftruncateSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../src/scan/types.js";
 import { scanJson } from "./helpers/run-cli.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import { pickle } from "./writers/pickle.js";
 import {
   assembleSafetensors,
@@ -22,16 +13,10 @@ import {
   type StEntry,
   writeShardedSafetensors,
 } from "./writers/safetensors.js";
+import { writeSparseFile } from "./writers/sparse-file.js";
 
-const root = mkdtempSync(join(tmpdir(), "modelgate-safetensors-"));
-let n = 0;
-function file(bytes: Uint8Array, name = "model.safetensors"): string {
-  const dir = join(root, `f${n++}`);
-  mkdirSync(dir);
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return path;
-}
+const temp = tempFiles("safetensors");
+const file = (bytes: Uint8Array) => temp.write("model.safetensors", bytes);
 const rules = (fs: Finding[]) => fs.map((f) => `${f.ruleId}:${f.severity}`);
 const text = (s: string) => new TextEncoder().encode(s);
 const raw = (header: string, data: Uint8Array) => assembleSafetensors(text(header), data);
@@ -47,13 +32,8 @@ const osSystem = pickle()
 
 describe("safetensors: benign files", () => {
   it("passes a checkpoint as safe_save_file writes it, with tensor facts in the repository view", async () => {
-    const dir = join(root, "single");
-    mkdirSync(dir);
-    writeFileSync(
-      join(dir, "model.safetensors"),
-      buildSafetensors(llamaTensors({ layers: 2, dtype: "BF16" })),
-    );
-    const { code, report } = await scanJson(dir);
+    const path = file(buildSafetensors(llamaTensors({ layers: 2, dtype: "BF16" })));
+    const { code, report } = await scanJson(dirname(path));
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
     expect(report.files).toEqual([
@@ -66,7 +46,7 @@ describe("safetensors: benign files", () => {
   });
 
   it("passes a sharded checkpoint as save_pretrained writes it", async () => {
-    const dir = join(root, "sharded");
+    const dir = temp.dir();
     const tensors = llamaTensors({ layers: 2 });
     writeShardedSafetensors(dir, [tensors.slice(0, 12), tensors.slice(12)]);
     writeFileSync(
@@ -107,13 +87,10 @@ describe("safetensors: header tricks", () => {
   it("a header longer than loaders accept, or invalid UTF-8: unreadable, still recognized", async () => {
     // Above the Rust library's 100 MB limit, in a sparse file long enough to hold it.
     const tooLong = file(new Uint8Array(0));
-    const fd = openSync(tooLong, "w");
     const start = Buffer.alloc(9);
     start.writeBigUInt64LE(100_000_001n, 0);
     start[8] = 0x7b;
-    writeSync(fd, start, 0, 9, 0);
-    ftruncateSync(fd, 100_000_100);
-    closeSync(fd);
+    writeSparseFile(tooLong, start, 100_000_100);
     const notUtf8 = file(raw('{"\u00e9":1}', new Uint8Array(0)).fill(0xff, 10, 11));
     for (const path of [tooLong, notUtf8]) {
       const { code, report } = await scanJson(path);
@@ -237,7 +214,7 @@ describe("safetensors: shard sets against their index", () => {
   const tensors = llamaTensors({ layers: 1 });
   const shards = [tensors.slice(0, 6), tensors.slice(6)];
   const scanSet = async (edit: (dir: string, set: ReturnType<typeof writeShardedSafetensors>) => void) => {
-    const dir = join(root, `set${n++}`);
+    const dir = temp.dir();
     const set = writeShardedSafetensors(dir, shards);
     edit(dir, set);
     return scanJson(dir);

@@ -1,24 +1,18 @@
 /** The scan pipeline on crafted files: containers, nesting, polyglots, bounds, fail-closed behaviour. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { scan } from "../src/scan/scan.js";
 import type { Finding } from "../src/scan/types.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import { buildNpy, buildNpz } from "./writers/npy.js";
 import { pickle } from "./writers/pickle.js";
 import { buildTar } from "./writers/tar.js";
 import { legacyTorch, stateDictPickle, type TensorSpec, torchZip } from "./writers/torch.js";
 import { buildZip } from "./writers/zip.js";
 
-const dir = mkdtempSync(join(tmpdir(), "modelgate-scan-"));
-let n = 0;
-async function scanBytes(bytes: Uint8Array | string, options: Parameters<typeof scan>[1] = {}) {
-  const path = join(dir, `f${n++}`);
-  writeFileSync(path, bytes);
-  return scan(path, { hash: false, ...options });
-}
+const temp = tempFiles("scan");
+const scanBytes = (bytes: Uint8Array | string, options: Parameters<typeof scan>[1] = {}) =>
+  scan(temp.write("input", bytes), { hash: false, ...options });
 const serious = (fs: Finding[]) => fs.filter((f) => ["critical", "high", "medium"].includes(f.severity));
 const calls = (fs: Finding[]) => fs.map((f) => f.evidence.call);
 

@@ -2,11 +2,9 @@
  * TensorFlow through the CLI: SavedModel directories, frozen graphs and TFLite models as exporters write
  * them scan clean; each dangerous op is found in the main graph and hidden in a function body.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanJson } from "./helpers/run-cli.js";
+import { tempFiles } from "./helpers/temp-files.js";
 import { pb } from "./writers/protobuf.js";
 import {
   attr,
@@ -20,28 +18,18 @@ import {
 } from "./writers/tensorflow.js";
 import { type OpSpec, tfliteModel } from "./writers/tflite.js";
 
-const base = mkdtempSync(join(tmpdir(), "modelgate-tf-"));
-let n = 0;
-const fresh = () => {
-  const d = join(base, `case${n++}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-};
+const temp = tempFiles("tf");
 type Result = Awaited<ReturnType<typeof scanJson>>;
 const rules = (r: Result) => r.report.findings.map((f) => `${f.ruleId}:${f.severity}`);
 const serious = (r: Result) => r.report.findings.filter((f) => f.severity !== "info");
 
-async function scanFile(name: string, bytes: Uint8Array) {
-  const path = join(fresh(), name);
-  writeFileSync(path, bytes);
-  return scanJson(path);
-}
+const scanFile = (name: string, bytes: Uint8Array) => scanJson(temp.write(name, bytes));
 const scanSaved = (spec: Parameters<typeof savedModel>[0]) => scanFile("saved_model.pb", savedModel(spec));
 const scanTflite = (extraOps: OpSpec[]) => scanFile("model.tflite", tfliteModel({ extraOps }));
 
 describe("benign TensorFlow models scan clean", () => {
   it("a SavedModel directory: saver, restore and serving functions, variables, fingerprint", async () => {
-    const dir = fresh();
+    const dir = temp.dir();
     writeSavedModelDir(dir);
     const r = await scanJson(dir);
     expect(r.code).toBe(0);
@@ -57,7 +45,7 @@ describe("benign TensorFlow models scan clean", () => {
   });
 
   it("a Keras 2 SavedModel with keras_metadata.pb", async () => {
-    const dir = fresh();
+    const dir = temp.dir();
     writeSavedModelDir(dir, { keras: [DENSE_LAYER] });
     const r = await scanJson(dir);
     expect(r.code).toBe(0);
@@ -273,7 +261,7 @@ describe("malformed bytes", () => {
 describe("Keras 2 metadata", () => {
   // Needs checkKerasConfig from src/scan/views/keras-view.ts (the Keras walker): passes once it lands.
   it("finds a Lambda layer in keras_metadata.pb", async () => {
-    const dir = fresh();
+    const dir = temp.dir();
     writeSavedModelDir(dir, { keras: [DENSE_LAYER, LAMBDA_LAYER] });
     const r = await scanJson(dir);
     expect(r.code).toBe(1);

@@ -3,7 +3,6 @@
  * chat template) and tensor infos written, tensor data left as a hole by `ftruncate`. Offsets follow
  * llama.cpp's layout exactly, so the file scans clean: the scan must judge it from its first megabytes.
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import {
   GGML,
   type GgufTensorSpec,
@@ -12,6 +11,7 @@ import {
   llamaTensors,
   tensorBytes,
 } from "../../test/writers/gguf.js";
+import { writeSparseFile } from "../../test/writers/sparse-file.js";
 
 const EMBEDDING = 4096;
 const FFN = 14336;
@@ -34,11 +34,5 @@ export function writeSparseGguf(path: string, bytes: number): void {
   };
   const { header, dataBytes } = ggufHeader(spec);
   if (header.length + dataBytes > bytes) throw new Error(`${bytes} bytes cannot hold a one-layer model`);
-  const fd = openSync(path, "w");
-  try {
-    writeSync(fd, header, 0, header.length, 0);
-    ftruncateSync(fd, bytes);
-  } finally {
-    closeSync(fd);
-  }
+  writeSparseFile(path, header, bytes);
 }

@@ -3,8 +3,8 @@
  * llama-7B-style decoder in BF16, as many layers as fit, a few hundred tensors) whose offsets tile the
  * data region exactly, so the scan must judge it clean reading only the header.
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { headerJson, type StEntry } from "../../test/writers/safetensors.js";
+import { writeSparseFile } from "../../test/writers/sparse-file.js";
 
 interface Decoder {
   hidden: number;
@@ -106,11 +106,5 @@ export function writeSparseSafetensors(path: string, bytes: number): void {
   const out = Buffer.alloc(8 + Buffer.byteLength(header));
   out.writeBigUInt64LE(BigInt(Buffer.byteLength(header)), 0);
   out.write(header, 8, "utf8");
-  const fd = openSync(path, "w");
-  try {
-    writeSync(fd, out, 0, out.length, 0);
-    ftruncateSync(fd, bytes);
-  } finally {
-    closeSync(fd);
-  }
+  writeSparseFile(path, out, bytes);
 }

@@ -10,13 +10,11 @@ import { deflateSync, gzipSync } from "node:zlib";
 import { disassemble } from "../../src/formats/pickle/disassemble.js";
 import { OPCODES } from "../../src/formats/pickle/opcodes.js";
 import { bufferSource } from "../../src/formats/source.js";
-import type { ScanContext } from "../../src/scan/context.js";
-import { emptyFacts } from "../../src/scan/facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../../src/scan/limits.js";
 import { RULES } from "../../src/scan/rules.js";
 import { scanSource } from "../../src/scan/scan-source.js";
 import { type Finding, SEVERITIES } from "../../src/scan/types.js";
 import { CORPUS_DIR, REPO_ROOT } from "../../test/helpers/paths.js";
+import { testScanContext } from "../../test/helpers/scan-context.js";
 import { buildTar } from "../../test/writers/tar.js";
 import { torchZipEntries } from "../../test/writers/torch.js";
 import { buildZip } from "../../test/writers/zip.js";
@@ -791,16 +789,7 @@ export function generate(rng: Rng, seeds: readonly Seed[], from?: Seed): FuzzInp
  * with the default limits), without the file system. Exceptions are not caught here.
  */
 export async function scanBytes(bytes: Uint8Array, file = "input"): Promise<Finding[]> {
-  const ctx: ScanContext = {
-    file,
-    filePath: `/nonexistent/${file}`,
-    root: "/nonexistent",
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow: [],
-    expandedBytes: 0,
-  };
+  const ctx = testScanContext(file);
   await scanSource(ctx, bufferSource(bytes), "", 0);
   return ctx.findings;
 }

@@ -58,12 +58,17 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
     .summary("scan a model file or folder for malicious or unverifiable content")
     .description(
       [
-        "Scan a model file or a model folder (every file, whatever its name) without executing it.",
-        "Formats are identified by their bytes: pickle (protocols 0-5), PyTorch zip, TorchScript and legacy",
-        "checkpoints, numpy .npy/.npz, joblib (plain and compressed), gzip/bz2/xz/lzma/zlib wrappers, zip, tar, 7z.",
+        "Scan a model file or a model folder (every file, whatever its name) without",
+        "executing it. Formats are identified by their bytes: pickle (protocols 0-5),",
+        "PyTorch zip, TorchScript and legacy checkpoints, numpy .npy/.npz, joblib,",
+        "safetensors (and shard indexes), GGUF (and chat templates), ONNX (and",
+        "external data), Keras .keras/.h5, TensorFlow SavedModel/GraphDef, TFLite,",
+        "configs that load code (auto_map, Hydra _target_, chat templates, skops),",
+        "Python source, machine code; gzip/bz2/xz/lzma/zlib, zip, tar, 7z containers.",
+        "A folder also gets a repository view: weight formats, parameters, remote code.",
         "",
-        "Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or unreadable target;",
-        "3 nothing in the target was recognized as a model format.",
+        "Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage error",
+        "or unreadable target; 3 nothing in the target was recognized.",
       ].join("\n"),
     )
     .argument("<path>", "model file or folder")

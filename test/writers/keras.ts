@@ -270,6 +270,19 @@ export function k2(className: string, config: Json): Json {
   return { class_name: className, config };
 }
 
+/** What tf.keras writes after `use_bias` for a layer with weights left at their defaults. */
+function k2WeightDefaults(): Json {
+  return {
+    kernel_initializer: k2("GlorotUniform", { seed: null }),
+    bias_initializer: k2("Zeros", {}),
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+  };
+}
+
 export function k2Dense(name: string, units: number, activation = "relu"): Json {
   return k2("Dense", {
     name,
@@ -278,13 +291,7 @@ export function k2Dense(name: string, units: number, activation = "relu"): Json 
     units,
     activation,
     use_bias: true,
-    kernel_initializer: k2("GlorotUniform", { seed: null }),
-    bias_initializer: k2("Zeros", {}),
-    kernel_regularizer: null,
-    bias_regularizer: null,
-    activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
+    ...k2WeightDefaults(),
   });
 }
 
@@ -296,20 +303,27 @@ export function k2Sequential(layers: Json[]): Json {
   return k2("Sequential", { name: "sequential", layers });
 }
 
-/** tf.keras `Lambda.get_config()` for a Python lambda: `func_dump`'s (code, defaults, closure). */
-export function k2LambdaBytecode(name: string, b64 = PY311_LAMBDA_OS_SYSTEM): Json {
-  return k2("Lambda", {
+/**
+ * tf.keras `Lambda.get_config()` for a Python lambda; `func` is `func_dump`'s (code, defaults, closure),
+ * a list in a model config, a `__tuple__` object in keras_metadata.pb.
+ */
+export function k2LambdaConfig(name: string, func: unknown): Json {
+  return {
     name,
     trainable: true,
     dtype: "float32",
-    function: [codecsBase64(b64), null, null],
+    function: func,
     function_type: "lambda",
     module: "__main__",
     output_shape: null,
     output_shape_type: "raw",
     output_shape_module: null,
     arguments: {},
-  });
+  };
+}
+
+export function k2LambdaBytecode(name: string, b64 = PY311_LAMBDA_OS_SYSTEM): Json {
+  return k2("Lambda", k2LambdaConfig(name, [codecsBase64(b64), null, null]));
 }
 
 /** A small MobileNet-style Functional model as tf.keras 2.x serializes it (`keras.applications` style). */
@@ -334,13 +348,7 @@ export function k2MobileNetLike(): Json {
     groups: 1,
     activation: "linear",
     use_bias: false,
-    kernel_initializer: k2("GlorotUniform", { seed: null }),
-    bias_initializer: k2("Zeros", {}),
-    kernel_regularizer: null,
-    bias_regularizer: null,
-    activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
+    ...k2WeightDefaults(),
   });
   return k2("Functional", {
     name: "mobilenet_1.00_32",

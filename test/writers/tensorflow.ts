@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { k2LambdaConfig } from "./keras.js";
 import { type Pb, pb } from "./protobuf.js";
 
 const DT_FLOAT = 1;
@@ -14,17 +15,16 @@ const DT_INT32 = 3;
 const DT_STRING = 7;
 const DT_RESOURCE = 20;
 
+/** TensorShapeProto: one Dim (size) per dimension. */
+const shapeProto = (dims: number[]) => dims.reduce((s, d) => s.len(2, pb().varint(1, d)), pb());
+
 /** AttrValue builders. */
 export const attr = {
   s: (v: string) => pb().len(2, v),
   i: (v: number) => pb().varint(3, v),
   b: (v: boolean) => pb().varint(5, v ? 1 : 0),
   type: (v: number) => pb().varint(6, v),
-  shape: (dims: number[]) =>
-    pb().len(
-      7,
-      dims.reduce((s, d) => s.len(2, pb().varint(1, d)), pb()),
-    ),
+  shape: (dims: number[]) => pb().len(7, shapeProto(dims)),
   listS: (vs: string[]) =>
     pb().len(
       1,
@@ -35,16 +35,7 @@ export const attr = {
   func: (name: string) => pb().len(10, pb().len(1, name)),
   /** A Const value: TensorProto with dtype, shape and raw content (never read by the scanner). */
   tensor: (dtype: number, dims: number[], content: Uint8Array) =>
-    pb().len(
-      8,
-      pb()
-        .varint(1, dtype)
-        .len(
-          2,
-          dims.reduce((s, d) => s.len(2, pb().varint(1, d)), pb()),
-        )
-        .len(4, content),
-    ),
+    pb().len(8, pb().varint(1, dtype).len(2, shapeProto(dims)).len(4, content)),
 };
 
 export interface NodeSpec {
@@ -444,13 +435,7 @@ export function savedModel(spec: SavedModelSpec = {}): Uint8Array {
     .len(5, "2.15.0")
     .len(6, "v2.15.0-rc1-8-g6887368d6d4");
   const tensorInfo = (n: string, dims: number[]) =>
-    pb()
-      .len(1, n)
-      .varint(2, DT_FLOAT)
-      .len(
-        3,
-        dims.reduce((s, d) => s.len(2, pb().varint(1, d)), pb()),
-      );
+    pb().len(1, n).varint(2, DT_FLOAT).len(3, shapeProto(dims));
   const signature = pb()
     .len(
       1,
@@ -586,25 +571,14 @@ export const DENSE_LAYER = {
 /** A Lambda layer as Keras 2 serializes one: the function's marshalled bytecode, base64. */
 export const LAMBDA_LAYER = {
   className: "Lambda",
-  config: {
-    name: "lambda",
-    trainable: true,
-    dtype: "float32",
-    function: {
-      class_name: "__tuple__",
-      items: [
-        "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMMAAAAdABkAYMBAQB8AFMAKQJOegJpZCkB2gRleGVjKQHaAXipAHIDAAAA+gg8c3RkaW4+2gg8bGFtYmRhPgEAAADzAAAAAA==",
-        null,
-        null,
-      ],
-    },
-    function_type: "lambda",
-    module: "__main__",
-    output_shape: null,
-    output_shape_type: "raw",
-    output_shape_module: null,
-    arguments: {},
-  },
+  config: k2LambdaConfig("lambda", {
+    class_name: "__tuple__",
+    items: [
+      "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMMAAAAdABkAYMBAQB8AFMAKQJOegJpZCkB2gRleGVjKQHaAXipAHIDAAAA+gg8c3RkaW4+2gg8bGFtYmRhPgEAAADzAAAAAA==",
+      null,
+      null,
+    ],
+  }),
 };
 
 export function fingerprint(): Uint8Array {

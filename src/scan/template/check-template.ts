@@ -140,7 +140,26 @@ export async function checkChatTemplate(template: string): Promise<TemplateIssue
     return issues;
   }
   new Walker(template, issues).run(program);
-  return issues;
+  return longestChains(issues);
+}
+
+/**
+ * `cycler.__init__.__globals__.os.popen` is one gadget chain, though every step of it is suspect: keep
+ * the longest expression and drop the ones it extends, so the report shows one finding per chain.
+ */
+function longestChains(issues: TemplateIssue[]): TemplateIssue[] {
+  const expr = (i: TemplateIssue) => String(i.evidence.expression ?? "");
+  return issues.filter(
+    (i) =>
+      !issues.some(
+        (other) =>
+          other !== i &&
+          other.ruleId === i.ruleId &&
+          other.evidence.line === i.evidence.line &&
+          expr(other).length > expr(i).length &&
+          expr(other).startsWith(expr(i)),
+      ),
+  );
 }
 
 /** Without an AST: dunder names and dangerous globals anywhere inside `{{ }}` / `{% %}`. */

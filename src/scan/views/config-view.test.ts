@@ -1,11 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import { autoMapRepo, nemoConfig, skopsSchema } from "../../../test/writers/configs.js";
 import { BoundExceededError, FormatError } from "../../errors.js";
 import { bufferSource } from "../../formats/source.js";
-import type { ScanContext } from "../context.js";
-import { emptyFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import { parsePythonJson } from "./config/json-lenient.js";
 import { MAX_TEXT_BYTES } from "./config/text.js";
 import { objectsIn } from "./config/walk.js";
@@ -13,21 +11,8 @@ import { yamlNesting } from "./config/yaml-config.js";
 import { scanConfigView } from "./config-view.js";
 import { MAX_PYTHON_BYTES, scanPythonView } from "./python-view.js";
 
-function context(file: string): ScanContext {
-  return {
-    file,
-    filePath: `/repo/${file}`,
-    root: "/repo",
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow: [],
-    expandedBytes: 0,
-  };
-}
-
 async function config(file: string, text: string, member = "") {
-  const ctx = context(file);
+  const ctx = testScanContext(file);
   const format = await scanConfigView(ctx, bufferSource(new TextEncoder().encode(text)), member, 0);
   return { ctx, format };
 }
@@ -84,7 +69,7 @@ describe("scanConfigView edge cases", () => {
   const huge = (size: number) => ({ size, read: () => new Uint8Array(0) });
 
   it("leaves a text file over the size cap unscanned without reading it", async () => {
-    const ctx = context("tokenizer.json");
+    const ctx = testScanContext("tokenizer.json");
     expect(await scanConfigView(ctx, huge(MAX_TEXT_BYTES + 1), "", 0)).toBe("unknown");
     expect(ctx.findings).toEqual([]);
   });
@@ -147,7 +132,7 @@ describe("scanConfigView edge cases", () => {
 
 describe("scanPythonView", () => {
   it("lists a Python file over the size cap and says its calls were not reviewed", async () => {
-    const ctx = context("big.py");
+    const ctx = testScanContext("big.py");
     const src = { size: MAX_PYTHON_BYTES + 1, read: () => new Uint8Array(0) };
     expect(await scanPythonView(ctx, src, "")).toBe("python");
     expect(ctx.findings.map((f) => [f.ruleId, f.severity])).toEqual([
@@ -157,7 +142,7 @@ describe("scanPythonView", () => {
   });
 
   it("records every Python file as remote code with a low finding", async () => {
-    const ctx = context("modeling_x.py");
+    const ctx = testScanContext("modeling_x.py");
     const format = await scanPythonView(ctx, bufferSource(new TextEncoder().encode("x = 1\n")), "");
     expect(format).toBe("python");
     expect(ctx.facts.remoteCode).toEqual([
@@ -255,7 +240,7 @@ describe("views on arbitrary text (property)", () => {
         fc.constantFrom(...names, "x.py"),
         fc.uint8Array({ maxLength: 300 }),
         async (name, bytes) => {
-          const ctx = context(name);
+          const ctx = testScanContext(name);
           try {
             if (name.endsWith(".py")) await scanPythonView(ctx, bufferSource(bytes), "");
             else await scanConfigView(ctx, bufferSource(bytes), "", 0);
@@ -298,7 +283,7 @@ describe("views on arbitrary text (property)", () => {
       .map((parts) => parts.join(""));
     await fc.assert(
       fc.asyncProperty(pyish, async (body) => {
-        const ctx = context("x.py");
+        const ctx = testScanContext("x.py");
         expect(await scanPythonView(ctx, bufferSource(new TextEncoder().encode(body)), "")).toBe("python");
         expect(ctx.findings[0]!.ruleId).toBe("PYTHON_REMOTE_CODE");
       }),

@@ -52,13 +52,7 @@ export async function scanConfigView(
       return "config";
     }
     if (lower.endsWith(".json")) {
-      push(ctx, {
-        ruleId: "CONFIG_MALFORMED",
-        severity: "low",
-        location: formatLocation(member, 0),
-        message: `not valid JSON (${parsed.error}); a loader rejects this config, so nothing in it runs`,
-        evidence: { error: parsed.error },
-      });
+      reportMalformed(ctx, member, "JSON", parsed.error);
       return "config";
     }
   }
@@ -66,13 +60,7 @@ export async function scanConfigView(
   if (!isYamlName) return "unknown";
   const yaml = await parseYamlConfig(ctx, file, member);
   if (yaml.error !== null) {
-    push(ctx, {
-      ruleId: "CONFIG_MALFORMED",
-      severity: "low",
-      location: formatLocation(member, 0),
-      message: `not valid YAML (${yaml.error}); a loader rejects this config, so nothing in it runs`,
-      evidence: { error: yaml.error },
-    });
+    reportMalformed(ctx, member, "YAML", yaml.error);
     return "config";
   }
   for (const value of yaml.values) {
@@ -83,6 +71,16 @@ export async function scanConfigView(
     checkTree(ctx, file, member, value);
   }
   return "config";
+}
+
+function reportMalformed(ctx: ScanContext, member: string, syntax: "JSON" | "YAML", error: string): void {
+  push(ctx, {
+    ruleId: "CONFIG_MALFORMED",
+    severity: "low",
+    location: formatLocation(member, 0),
+    message: `not valid ${syntax} (${error}); a loader rejects this config, so nothing in it runs`,
+    evidence: { error },
+  });
 }
 
 async function checkJsonConfig(

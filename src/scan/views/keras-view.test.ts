@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import {
   codecsBase64,
   k2,
@@ -24,26 +25,11 @@ import {
 } from "../../../test/writers/keras.js";
 import { pickle } from "../../../test/writers/pickle.js";
 import type { ScanContext } from "../context.js";
-import { emptyFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import type { Finding } from "../types.js";
 import { checkKerasConfig, isKerasConfig, scanKerasConfig } from "./keras-view.js";
 
-function context(allow: ScanContext["allow"] = []): ScanContext {
-  return {
-    file: "model.keras",
-    filePath: "/repo/model.keras",
-    root: "/repo",
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow,
-    expandedBytes: 0,
-  };
-}
-
 function check(config: unknown, allow: ScanContext["allow"] = []): Finding[] {
-  const ctx = context(allow);
+  const ctx = testScanContext("model.keras", { allow });
   checkKerasConfig(ctx, config, "config.json");
   return ctx.findings;
 }
@@ -181,7 +167,7 @@ describe("checkKerasConfig: code a config makes Keras run", () => {
     expect(rules(check(k3("subprocess", "Popen", { args: ["sh"] })))).toEqual([
       "critical KERAS_DANGEROUS_FUNCTION",
     ]);
-    const ctx = context();
+    const ctx = testScanContext("model.keras");
     checkKerasConfig(
       ctx,
       k3("my_project.layers", "Attention", { name: "a" }, { registered_name: "MyProject>Attention" }),
@@ -244,7 +230,7 @@ describe("checkKerasConfig: code a config makes Keras run", () => {
     });
     for (const config of [base64, latin1]) {
       expect(rules(check(config))).toEqual(["high KERAS_TORCH_MODULE"]);
-      const ctx = context();
+      const ctx = testScanContext("model.keras");
       await scanKerasConfig(ctx, config, "config.json", 1);
       const nested = ctx.findings.find((f) => f.severity === "critical");
       expect(nested?.location).toMatch(/^config\.json#config\.module@/);

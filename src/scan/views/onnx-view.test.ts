@@ -2,24 +2,14 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import { DT, mlpSpec, writeOnnx } from "../../../test/writers/onnx.js";
 import { FileSource } from "../../formats/source.js";
 import type { ScanContext } from "../context.js";
-import { emptyFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import { judgeLocation, scanOnnxView } from "./onnx-view.js";
 
 async function scanFile(root: string, path: string): Promise<ScanContext> {
-  const ctx: ScanContext = {
-    file: path.slice(root.length + 1),
-    filePath: path,
-    root,
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow: [],
-    expandedBytes: 0,
-  };
+  const ctx = testScanContext(path.slice(root.length + 1), { root });
   const src = new FileSource(path);
   try {
     expect(await scanOnnxView(ctx, src, "")).toBe("onnx");

@@ -13,9 +13,10 @@ import {
 } from "../../formats/onnx.js";
 import { ONNX_DEFAULT_DOMAIN_OPS, ONNX_OPS_KNOWN_THROUGH_OPSET } from "../../formats/onnx-ops.js";
 import type { ByteSource } from "../../formats/source.js";
-import { push, reportFailure, type ScanContext } from "../context.js";
+import { CappedReporter } from "../capped-reporter.js";
+import { reportFailure, type ScanContext } from "../context.js";
 import { formatLocation } from "../location.js";
-import type { Finding, FormatName, Severity } from "../types.js";
+import type { Finding, FormatName } from "../types.js";
 
 /** Domains the ONNX specification defines ("ai.onnx" is read as ""). */
 const STANDARD_DOMAINS = new Set(["", "ai.onnx.ml", "ai.onnx.training", "ai.onnx.preview.training"]);
@@ -33,13 +34,11 @@ const RUNTIME_DOMAINS = new Set([
 ]);
 /** `external_data` keys onnx reads (onnx >= 1.21 ignores any other: CVE-2026-34445). */
 const EXTERNAL_DATA_KEYS = new Set(["location", "offset", "length", "checksum", "basepath"]);
-/** One finding per rule and view past this many is summarized, so a 10 000-tensor model stays readable. */
-const MAX_FINDINGS_PER_RULE = 20;
 
 /** ONNX: the graph walked without copying initializers; external data locations and custom ops checked. */
 export async function scanOnnxView(ctx: ScanContext, src: ByteSource, member: string): Promise<FormatName> {
   const model = readOnnxModel(src);
-  const report = new Reporter(ctx, member);
+  const report = new CappedReporter(ctx, member, "ONNX: ");
   checkOperators(report, model);
   for (const a of model.anomalies) {
     const rule =
@@ -62,52 +61,10 @@ export async function scanOnnxView(ctx: ScanContext, src: ByteSource, member: st
   return "onnx";
 }
 
-/** Pushes findings, keeping at most MAX_FINDINGS_PER_RULE per rule and counting the rest. */
-class Reporter {
-  private readonly perRule = new Map<string, number>();
-  constructor(
-    private readonly ctx: ScanContext,
-    readonly member: string,
-  ) {}
-
-  add(
-    ruleId: string,
-    severity: Severity,
-    offset: number,
-    message: string,
-    evidence: Finding["evidence"],
-  ): void {
-    const n = (this.perRule.get(ruleId) ?? 0) + 1;
-    this.perRule.set(ruleId, n);
-    if (n > MAX_FINDINGS_PER_RULE) return;
-    push(this.ctx, {
-      ruleId,
-      severity,
-      location: formatLocation(this.member, offset),
-      message: `ONNX: ${message}`,
-      evidence,
-    });
-  }
-
-  flush(): void {
-    for (const [ruleId, n] of this.perRule) {
-      if (n <= MAX_FINDINGS_PER_RULE) continue;
-      const last = this.ctx.findings.findLast((f) => f.ruleId === ruleId && f.file === this.ctx.file);
-      push(this.ctx, {
-        ruleId,
-        severity: last?.severity ?? "medium",
-        location: formatLocation(this.member, 0),
-        message: `ONNX: ${n - MAX_FINDINGS_PER_RULE} more ${ruleId} findings like the ones above were not listed`,
-        evidence: { omitted: n - MAX_FINDINGS_PER_RULE },
-      });
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Operators
 
-function checkOperators(report: Reporter, model: OnnxModel): void {
+function checkOperators(report: CappedReporter, model: OnnxModel): void {
   const modelOpsets = new Map(model.opsets.map((o) => [o.domain, o.version]));
   const functionOpsets = new Map(
     model.functions.map((f) => [f.name, new Set(f.opsets.map((o) => o.domain))]),
@@ -185,7 +142,7 @@ function checkOperators(report: Reporter, model: OnnxModel): void {
 // ---------------------------------------------------------------------------------------------------
 // Tensor sizes
 
-function checkInlineSize(report: Reporter, t: OnnxTensor): void {
+function checkInlineSize(report: CappedReporter, t: OnnxTensor): void {
   const label = tensorLabel(t);
   const evidence = () => ({
     tensor: t.name,
@@ -375,7 +332,7 @@ function isHubCacheBlob(realModelDir: string, realTarget: string): boolean {
   return dirname(realTarget) === `${repoCache}${sep}blobs`;
 }
 
-function checkExternal(report: Reporter, files: ExternalFiles, t: OnnxTensor): void {
+function checkExternal(report: CappedReporter, files: ExternalFiles, t: OnnxTensor): void {
   const label = tensorLabel(t);
   const base = { tensor: t.name, role: t.role, graph: t.graph };
   // Repeated keys: onnx (setattr) and ONNX Runtime both keep the last value; every location is judged.
@@ -449,7 +406,7 @@ function checkExternal(report: Reporter, files: ExternalFiles, t: OnnxTensor): v
  * its data cannot be checked further, else the file's size (null inside an archive, where there is none).
  */
 function judgeExternalFile(
-  report: Reporter,
+  report: CappedReporter,
   files: ExternalFiles,
   location: string,
   at: number,
@@ -533,7 +490,7 @@ function judgeExternalFile(
 }
 
 function checkExternalLength(
-  report: Reporter,
+  report: CappedReporter,
   t: OnnxTensor,
   offset: bigint | null,
   length: bigint | null,

@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ScanContext } from "../context.js";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import { emptyFacts, type FileFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import { crossCheckShards, recordShardIndex } from "./safetensors-index.js";
-
-function context(file: string): ScanContext {
-  return {
-    file,
-    filePath: `/repo/${file}`,
-    root: "/repo",
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow: [],
-    expandedBytes: 0,
-  };
-}
 
 const index = (weightMap: Record<string, unknown>, totalSize?: unknown) => ({
   metadata: totalSize === undefined ? {} : { total_size: totalSize },
@@ -38,7 +24,7 @@ function shard(names: string[], bytesPerTensor = 8, dtype = "F32"): FileFacts {
 }
 
 function indexFacts(file: string, weightMap: Record<string, unknown>, totalSize?: unknown): FileFacts {
-  const ctx = context(file);
+  const ctx = testScanContext(file);
   recordShardIndex(ctx, index(weightMap, totalSize), "");
   expect(ctx.findings).toEqual([]);
   return ctx.facts;
@@ -46,7 +32,7 @@ function indexFacts(file: string, weightMap: Record<string, unknown>, totalSize?
 
 describe("recordShardIndex", () => {
   it("records the weight map resolved from the repository root, and one reference per shard", () => {
-    const ctx = context("text_encoder/model.safetensors.index.json");
+    const ctx = testScanContext("text_encoder/model.safetensors.index.json");
     recordShardIndex(
       ctx,
       index(
@@ -76,7 +62,7 @@ describe("recordShardIndex", () => {
   });
 
   it("an index at the root resolves to plain names; a missing or non-numeric total_size is null", () => {
-    const ctx = context("model.safetensors.index.json");
+    const ctx = testScanContext("model.safetensors.index.json");
     recordShardIndex(ctx, index({ a: "m.safetensors" }, "24"), "");
     expect(ctx.facts.shardIndex).toMatchObject({ weightMap: { a: "m.safetensors" }, totalSize: null });
   });
@@ -90,7 +76,7 @@ describe("recordShardIndex", () => {
       "C:/x.bin",
       "a\\b.bin",
     ]) {
-      const ctx = context("pytorch_model.bin.index.json");
+      const ctx = testScanContext("pytorch_model.bin.index.json");
       recordShardIndex(ctx, index({ w: name, v: name }), "");
       expect(ctx.findings, name).toEqual([
         expect.objectContaining({
@@ -106,13 +92,13 @@ describe("recordShardIndex", () => {
   });
 
   it("a file name with two dots inside is not an escape", () => {
-    const ctx = context("model.safetensors.index.json");
+    const ctx = testScanContext("model.safetensors.index.json");
     recordShardIndex(ctx, index({ w: "model..v2.safetensors" }), "");
     expect(ctx.findings).toEqual([]);
   });
 
   it("flags weight_map values that are not file names", () => {
-    const ctx = context("model.safetensors.index.json");
+    const ctx = testScanContext("model.safetensors.index.json");
     recordShardIndex(ctx, index({ a: 3, b: "", c: null, d: "ok.safetensors" }), "");
     expect(ctx.findings).toEqual([
       expect.objectContaining({
@@ -125,7 +111,7 @@ describe("recordShardIndex", () => {
   });
 
   it("an index inside an archive is judged but names no repository file", () => {
-    const ctx = context("bundle.zip");
+    const ctx = testScanContext("bundle.zip");
     recordShardIndex(
       ctx,
       index({ a: "../x.safetensors", b: "m.safetensors" }),

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import { assembleSafetensors, buildSafetensors, llamaTensors } from "../../../test/writers/safetensors.js";
 import { bufferSource } from "../../formats/source.js";
-import type { ScanContext } from "../context.js";
-import { emptyFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import { scanSafetensorsView } from "./safetensors-view.js";
-
-function context(): ScanContext {
-  return {
-    file: "model.safetensors",
-    filePath: "/repo/model.safetensors",
-    root: "/repo",
-    facts: emptyFacts(),
-    findings: [],
-    limits: DEFAULT_SCAN_LIMITS,
-    allow: [],
-    expandedBytes: 0,
-  };
-}
 
 /** `count` one-byte tensors each followed by a one-byte gap. */
 function gappy(count: number): Uint8Array {
@@ -30,7 +15,7 @@ function gappy(count: number): Uint8Array {
 
 describe("scanSafetensorsView", () => {
   it("records tensor facts and names for the repository view", async () => {
-    const ctx = context();
+    const ctx = testScanContext("model.safetensors");
     const tensors = [
       ...llamaTensors({ layers: 1, dtype: "BF16" }),
       { name: "mask", dtype: "BOOL", shape: [4, 4] },
@@ -52,7 +37,7 @@ describe("scanSafetensorsView", () => {
   });
 
   it("records nothing for a nested view: it is not a shard of the repository", async () => {
-    const ctx = context();
+    const ctx = testScanContext("model.safetensors");
     await scanSafetensorsView(
       ctx,
       bufferSource(buildSafetensors(llamaTensors())),
@@ -64,7 +49,7 @@ describe("scanSafetensorsView", () => {
   });
 
   it("a header that cannot be read is a finding, with the reader's offset", async () => {
-    const ctx = context();
+    const ctx = testScanContext("model.safetensors");
     const bytes = assembleSafetensors(new TextEncoder().encode('{"a":tru}'), new Uint8Array(0));
     expect(await scanSafetensorsView(ctx, bufferSource(bytes), "", 0)).toBe("safetensors");
     expect(ctx.findings).toEqual([
@@ -73,7 +58,7 @@ describe("scanSafetensorsView", () => {
   });
 
   it("counts the problems past the listed ones, and the gaps past the scanned ones", async () => {
-    const ctx = context();
+    const ctx = testScanContext("model.safetensors");
     await scanSafetensorsView(ctx, bufferSource(gappy(130)), "", 0);
     const gaps = ctx.findings.filter((f) => f.ruleId === "SAFETENSORS_UNCOVERED_BYTES");
     // 100 listed, one line for the 30 more, one for the 66 gaps past the 64 scanned.

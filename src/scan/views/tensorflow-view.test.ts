@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { testScanContext } from "../../../test/helpers/scan-context.js";
 import {
   attr,
   DENSE_LAYER,
@@ -9,23 +10,10 @@ import {
   savedModel,
 } from "../../../test/writers/tensorflow.js";
 import { bufferSource } from "../../formats/source.js";
-import type { ScanContext } from "../context.js";
-import { emptyFacts } from "../facts.js";
-import { DEFAULT_SCAN_LIMITS } from "../limits.js";
 import { RULES } from "../rules.js";
 import { TF_CORE_OPS } from "./tensorflow-ops.js";
 import { judgeOp, scanTfGraphView } from "./tensorflow-view.js";
 
-const ctx = (): ScanContext => ({
-  file: "keras_metadata.pb",
-  filePath: "/nonexistent/keras_metadata.pb",
-  root: "/nonexistent",
-  facts: emptyFacts(),
-  findings: [],
-  limits: DEFAULT_SCAN_LIMITS,
-  allow: [],
-  expandedBytes: 0,
-});
 const s = (value: string) => [{ value, length: value.length }];
 
 describe("judgeOp", () => {
@@ -94,7 +82,7 @@ describe("judgeOp", () => {
 
 describe("scanTfGraphView: facts for the repository view", () => {
   it("records Python callbacks and custom ops as code the model needs", async () => {
-    const c = ctx();
+    const c = testScanContext("saved_model.pb");
     const bytes = savedModel({
       graphNodes: [{ name: "py", op: "EagerPyFunc", attrs: { token: attr.s("pyfunc_7") } }],
       servingNodes: [{ name: "z", op: "ZeroOut" }],
@@ -109,7 +97,7 @@ describe("scanTfGraphView: facts for the repository view", () => {
 
 describe("scanTfGraphView: bounds", () => {
   it("tracks at most 10 000 distinct unknown op types and says how many nodes were left", async () => {
-    const c = ctx();
+    const c = testScanContext("frozen.pb");
     const nodes = Array.from({ length: 10_003 }, (_, i) => ({ name: `n${i}`, op: `Custom${i}` }));
     await scanTfGraphView(c, bufferSource(graphDef(nodes).bytes()), "", "tf-graph");
     const last = c.findings.at(-2)!;
@@ -120,13 +108,13 @@ describe("scanTfGraphView: bounds", () => {
 
 describe("scanTfGraphView: files beside a SavedModel", () => {
   it("a fingerprint is recognized and holds nothing to judge", async () => {
-    const c = ctx();
+    const c = testScanContext("fingerprint.pb");
     expect(await scanTfGraphView(c, bufferSource(fingerprint()), "", "tf-fingerprint")).toBe("config");
     expect(c.findings).toEqual([]);
   });
 
   it("keras_metadata.pb: layer configs go to the Keras checks, tuples decoded, each finding once", async () => {
-    const c = ctx();
+    const c = testScanContext("keras_metadata.pb");
     const format = await scanTfGraphView(
       c,
       bufferSource(kerasMetadata([DENSE_LAYER, LAMBDA_LAYER])),
@@ -140,7 +128,7 @@ describe("scanTfGraphView: files beside a SavedModel", () => {
   });
 
   it("a benign keras_metadata.pb adds no finding", async () => {
-    const c = ctx();
+    const c = testScanContext("keras_metadata.pb");
     await scanTfGraphView(c, bufferSource(kerasMetadata([DENSE_LAYER])), "", "keras-metadata");
     expect(c.findings).toEqual([]);
   });

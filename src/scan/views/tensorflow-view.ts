@@ -8,9 +8,10 @@ import {
   walkSavedModel,
 } from "../../formats/tensorflow.js";
 import { readTflite, TFLITE_CUSTOM } from "../../formats/tflite.js";
+import { CappedReporter } from "../capped-reporter.js";
 import { push, type ScanContext } from "../context.js";
 import { formatLocation } from "../location.js";
-import { type Finding, type FormatName, type Severity, severityRank } from "../types.js";
+import type { FormatName, Severity } from "../types.js";
 import { checkKerasConfig } from "./keras-view.js";
 import { TF_CORE_OPS } from "./tensorflow-ops.js";
 
@@ -159,48 +160,6 @@ export function judgeOp(op: string, attrs: ReadonlyMap<string, TfAttrString[]> |
 /** Distinct unknown op types tracked; real graphs have a handful, a hostile one could name millions. */
 const MAX_UNKNOWN_OPS = 10_000;
 
-/** One finding per rule and view past this many is summarized, so a hostile graph stays readable. */
-const MAX_FINDINGS_PER_RULE = 20;
-
-class Reporter {
-  /** Per rule: findings seen, and the worst severity among those not listed. */
-  private readonly perRule = new Map<string, { n: number; omittedWorst: Severity | null }>();
-  constructor(
-    private readonly ctx: ScanContext,
-    private readonly member: string,
-  ) {}
-
-  add(
-    ruleId: string,
-    severity: Severity,
-    offset: number,
-    message: string,
-    evidence: Finding["evidence"],
-  ): void {
-    const rule = this.perRule.get(ruleId) ?? { n: 0, omittedWorst: null };
-    this.perRule.set(ruleId, rule);
-    if (++rule.n > MAX_FINDINGS_PER_RULE) {
-      if (rule.omittedWorst === null || severityRank(severity) > severityRank(rule.omittedWorst))
-        rule.omittedWorst = severity;
-      return;
-    }
-    push(this.ctx, { ruleId, severity, location: formatLocation(this.member, offset), message, evidence });
-  }
-
-  flush(): void {
-    for (const [ruleId, { n, omittedWorst }] of this.perRule) {
-      if (omittedWorst === null) continue;
-      push(this.ctx, {
-        ruleId,
-        severity: omittedWorst,
-        location: formatLocation(this.member, 0),
-        message: `${n - MAX_FINDINGS_PER_RULE} more ${ruleId} findings like the ones above were not listed`,
-        evidence: { omitted: n - MAX_FINDINGS_PER_RULE },
-      });
-    }
-  }
-}
-
 const placeOf = (node: TfNode) => (node.where === "graph" ? "the main graph" : `function '${node.where}'`);
 
 /**
@@ -220,7 +179,7 @@ export async function scanTfGraphView(
     scanKerasMetadata(ctx, src, member);
     return "savedmodel";
   }
-  const report = new Reporter(ctx, member);
+  const report = new CappedReporter(ctx, member, "TensorFlow: ");
   const functions = new Set<string>();
   const unknown = new Map<string, { node: TfNode; count: number }>();
   const tags = new Map<number, string[]>();
@@ -242,7 +201,7 @@ export async function scanTfGraphView(
           verdict.ruleId,
           verdict.severity,
           node.offset,
-          `TensorFlow: node '${node.name}' in ${placeOf(node)} is a ${node.op} op that ${verdict.does}; running the model does this`,
+          `node '${node.name}' in ${placeOf(node)} is a ${node.op} op that ${verdict.does}; running the model does this`,
           {
             op: node.op,
             node: node.name,
@@ -274,7 +233,7 @@ export async function scanTfGraphView(
       "TF_CUSTOM_OP",
       "medium",
       node.offset,
-      `TensorFlow: op '${op}' (${count} node${count > 1 ? "s" : ""}, first '${node.name}' in ${placeOf(node)}) is not a built-in TensorFlow op; loading the model needs a native library that provides it`,
+      `op '${op}' (${count} node${count > 1 ? "s" : ""}, first '${node.name}' in ${placeOf(node)}) is not a built-in TensorFlow op; loading the model needs a native library that provides it`,
       { op, count, node: node.name, function: node.where === "graph" ? null : node.where },
     );
   }
@@ -315,7 +274,7 @@ function scanKerasMetadata(ctx: ScanContext, src: ByteSource, member: string): v
 /** TFLite flatbuffer: custom operator codes; Flex ops are judged as the TensorFlow ops they name. */
 export async function scanTfliteView(ctx: ScanContext, src: ByteSource, member: string): Promise<FormatName> {
   const model = readTflite(src);
-  const report = new Reporter(ctx, member);
+  const report = new CappedReporter(ctx, member, "TFLite: ");
   const uses = new Map<number, number>();
   for (const op of model.operators) uses.set(op.opcodeIndex, (uses.get(op.opcodeIndex) ?? 0) + 1);
   for (const code of model.operatorCodes) {
@@ -331,7 +290,7 @@ export async function scanTfliteView(ctx: ScanContext, src: ByteSource, member: 
           "TFLITE_FLEX_DANGEROUS_OP",
           verdict.severity,
           code.offset,
-          `TFLite: custom op '${custom}' runs TensorFlow's ${tfOp} op through the Flex delegate, which ${verdict.does}`,
+          `custom op '${custom}' runs TensorFlow's ${tfOp} op through the Flex delegate, which ${verdict.does}`,
           { ...evidence, tfOp },
         );
         continue;
@@ -342,7 +301,7 @@ export async function scanTfliteView(ctx: ScanContext, src: ByteSource, member: 
       "TFLITE_CUSTOM_OP",
       "medium",
       code.offset,
-      `TFLite: custom op '${custom}' (${count} operator${count === 1 ? "" : "s"}) is not one the TFLite interpreter registers by default; the application must register a kernel (native code) for it`,
+      `custom op '${custom}' (${count} operator${count === 1 ? "" : "s"}) is not one the TFLite interpreter registers by default; the application must register a kernel (native code) for it`,
       evidence,
     );
   }
