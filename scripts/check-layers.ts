@@ -5,10 +5,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
+// cli/server -> policy -> scan / license / card / bom / hub -> formats (DESIGN.md, "Layers").
 const forbidden: Record<string, string[]> = {
-  formats: ["scan", "cli", "config"],
-  scan: ["cli"],
-  config: ["cli", "formats"],
+  formats: ["scan", "cli", "config", "license", "card", "policy", "bom", "hub"],
+  scan: ["cli", "policy", "license", "card", "bom", "hub"],
+  config: ["cli", "formats", "policy"],
+  card: ["cli", "policy", "scan", "license", "bom", "hub"],
+  license: ["cli", "policy", "scan", "bom", "hub"],
+  hub: ["cli", "policy", "scan", "license", "card", "bom"],
+  bom: ["cli", "hub"],
+  policy: ["cli"],
 };
 
 const root = join(import.meta.dirname, "..", "src");

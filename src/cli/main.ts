@@ -97,13 +97,66 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
       exitCode = await run(path, opts, io);
     });
 
-  for (const name of ["vet", "serve", "registry", "eval", "monitor"]) {
+  program
+    .command("vet")
+    .summary("vet a model: scan, license and lineage, model card, openness, and a policy verdict")
+    .description(
+      [
+        "Vet a model folder or a Hugging Face repository (hf:org/name[@revision], read without",
+        "downloading weights) against the policy in modelgate.yaml (or the default policy).",
+        "",
+        "Exit codes: 0 approved; 1 rejected or needs-review; 2 usage error or unreadable target.",
+      ].join("\n"),
+    )
+    .argument("<target>", "model folder, file, or hf:org/name[@revision]")
+    .addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("text"))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option(
+      "-c, --config <file>",
+      "configuration file with the policy (default: ./modelgate.yaml when present)",
+    )
+    .option("--no-hash", "skip SHA-256 hashing of local files")
+    .option("--hub-url <url>", "Hugging Face Hub base URL (default: $HF_ENDPOINT or https://huggingface.co)")
+    .option("--no-color", "plain text output without ANSI colors")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The Hub token is read from $HF_TOKEN.",
+        "",
+        "Examples:",
+        "  $ modelgate vet ./my-model                       # text verdict with every reason",
+        "  $ modelgate vet ./my-model --format json -o vet.json",
+        "  $ modelgate vet hf:meta-llama/Llama-3.1-8B@main  # headers only, over HTTP range requests",
+      ].join("\n"),
+    )
+    .action(async (target: string, opts: VetCommandOptions) => {
+      const { runVetCommand } = await import("./vet-command.js");
+      exitCode = await runVetCommand(target, opts, io);
+    });
+
+  program
+    .command("bom")
+    .summary("write a CycloneDX 1.6 ML-BOM for a model")
+    .argument("<target>", "model folder, file, or hf:org/name[@revision]")
+    .option("-o, --output <file>", "write the BOM to a file instead of stdout")
+    .option("-c, --config <file>", "configuration file (default: ./modelgate.yaml when present)")
+    .option("--no-hash", "skip SHA-256 hashing of local files (the BOM then lists no hashes)")
+    .option("--hub-url <url>", "Hugging Face Hub base URL (default: $HF_ENDPOINT or https://huggingface.co)")
+    .action(async (target: string, opts: BomCommandOptions) => {
+      const { runBomCommand } = await import("./bom-command.js");
+      exitCode = await runBomCommand(target, opts, io);
+    });
+
+  for (const name of ["serve", "registry", "eval", "monitor"]) {
     program
       .command(name, { hidden: true })
       .allowUnknownOption()
       .allowExcessArguments()
       .action(() => {
-        io.stderr.write(`modelgate: '${name}' is not built yet in this release; only 'scan' is available.\n`);
+        io.stderr.write(
+          `modelgate: '${name}' is not built yet in this release; 'scan', 'vet' and 'bom' are.\n`,
+        );
         exitCode = 2;
       });
   }
@@ -187,6 +240,22 @@ export function parseScanFast(argv: string[]): { path: string; opts: ScanCommand
     }
   }
   return path === undefined ? null : { path, opts };
+}
+
+export interface VetCommandOptions {
+  format: "text" | "json" | "sarif";
+  output?: string;
+  config?: string;
+  hash: boolean;
+  hubUrl?: string;
+  color: boolean;
+}
+
+export interface BomCommandOptions {
+  output?: string;
+  config?: string;
+  hash: boolean;
+  hubUrl?: string;
 }
 
 export interface ScanCommandOptionsRaw {

@@ -1,22 +1,39 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { ModelgateError } from "../errors.js";
+import type { FileSet, FileSetEntry } from "../formats/file-set.js";
+import { FileSource } from "../formats/source.js";
 
-export interface TargetFile {
-  /** Absolute or as-given path used to open the file. */
+interface TargetFile {
   path: string;
-  /** Path relative to the target (the file name when the target is a file), with forward slashes. */
   relativePath: string;
   size: number;
-  /** Set when the entry exists but cannot be read (a dangling symlink, permission denied). */
   problem?: string;
+}
+
+/** A file or folder on disk as a FileSet. Throws ModelgateError TARGET_UNREADABLE when the target itself cannot be read. */
+export function localFileSet(target: string): FileSet {
+  const { files, isDirectory } = enumerateTarget(target);
+  const entries: FileSetEntry[] = files.map((f) => ({
+    relativePath: f.relativePath,
+    size: f.size,
+    path: f.path,
+    ...(f.problem ? { problem: f.problem } : {}),
+    open: () => new FileSource(f.path),
+  }));
+  return {
+    target,
+    isDirectory,
+    root: isDirectory ? realpathSync(target) : dirname(resolve(target)),
+    files: entries,
+  };
 }
 
 /**
  * Every regular file under the target, whatever its name. Symlinks to files are followed (Hugging Face
  * caches are made of them); symlinked directories are not, so a link loop cannot trap the walk.
  */
-export function enumerateTarget(target: string): TargetFile[] {
+function enumerateTarget(target: string): { files: TargetFile[]; isDirectory: boolean } {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(target);
@@ -32,7 +49,7 @@ export function enumerateTarget(target: string): TargetFile[] {
   }
   if (stat.isFile()) {
     const name = target.split(/[\\/]/).filter(Boolean).pop() ?? target;
-    return [{ path: target, relativePath: name, size: stat.size }];
+    return { files: [{ path: target, relativePath: name, size: stat.size }], isDirectory: false };
   }
   if (!stat.isDirectory()) {
     throw new ModelgateError("TARGET_UNREADABLE", `cannot scan ${target}: not a regular file or directory`);
@@ -78,7 +95,7 @@ export function enumerateTarget(target: string): TargetFile[] {
     }
   };
   walk(root);
-  return out;
+  return { files: out, isDirectory: true };
 }
 
 function relativeTo(root: string, full: string): string {

@@ -1,11 +1,9 @@
-import { realpathSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { ModelgateConfig } from "../config/load-config.js";
 import { ModelgateError } from "../errors.js";
-import { FileSource } from "../formats/source.js";
+import type { ByteRange, FileSet, FileSetEntry, FileSetSource } from "../formats/file-set.js";
 import { VERSION } from "../version.js";
 import type { ScanContext } from "./context.js";
-import { enumerateTarget, type TargetFile } from "./enumerate.js";
+import { localFileSet } from "./enumerate.js";
 import { emptyFacts, type FileFacts } from "./facts.js";
 import { resolveLimits } from "./limits.js";
 import { buildRepositoryView, type RepositoryView } from "./repository.js";
@@ -25,13 +23,15 @@ export interface ScanOptions {
  * it. Throws ModelgateError TARGET_UNREADABLE only when the target itself cannot be read; everything a
  * reader meets inside becomes a finding.
  */
-export async function scan(target: string, options: ScanOptions = {}): Promise<ScanReport> {
+export async function scan(target: string | FileSet, options: ScanOptions = {}): Promise<ScanReport> {
   const started = performance.now();
-  const files = enumerateTarget(target);
-  const isDirectory = statSync(target).isDirectory();
-  const root = isDirectory ? realpathSync(target) : dirname(resolve(target));
+  const fileSet = typeof target === "string" ? localFileSet(target) : target;
+  const { files, isDirectory } = fileSet;
+  // A remote repository has no folder on disk: readers that look beside a file find nothing there.
+  const root = fileSet.root ?? "/nonexistent";
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
-  const readable = files.filter((f) => !f.problem);
+  // Files on disk are hashed here; a remote file's digest comes from its source (the Hub's LFS id).
+  const hashable = files.filter((f) => !f.problem && f.path !== null).map((f) => f.path!);
   const wantHash = options.hash !== false;
 
   let hashedBytes = 0;
@@ -41,15 +41,12 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     options.onProgress?.(wantHash ? (hashedBytes + scannedBytes) / 2 : scannedBytes, bytesTotal, label);
   // hash.js (worker threads, node:crypto) loads only when hashing: `--no-hash` starts faster.
   const hashes = wantHash
-    ? (await import("./hash.js")).hashFiles(
-        readable.map((f) => f.path),
-        {
-          onProgress: (done) => {
-            hashedBytes = done;
-            report("hashing");
-          },
+    ? (await import("./hash.js")).hashFiles(hashable, {
+        onProgress: (done) => {
+          hashedBytes = done;
+          report("hashing");
         },
-      )
+      })
     : Promise.resolve(new Map<string, string>());
   // Hashing runs in worker threads; give it a turn to start before the synchronous readers take the loop.
   await new Promise((resolve) => setImmediate(resolve));
@@ -85,7 +82,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
     throw new ModelgateError("TARGET_UNREADABLE", `hashing failed: ${(cause as Error).message}`, { cause });
   }
   files.forEach((f, i) => {
-    fileReports[i]!.sha256 = digests.get(f.path) ?? null;
+    fileReports[i]!.sha256 = (f.path !== null ? digests.get(f.path) : undefined) ?? f.sha256 ?? null;
   });
 
   let repository: RepositoryView | undefined;
@@ -112,7 +109,7 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   return {
     schemaVersion: 1,
     tool: { name: "modelgate", version: VERSION },
-    target,
+    target: fileSet.target,
     files: fileReports,
     findings,
     ...(repository ? { repository } : {}),
@@ -126,46 +123,69 @@ export async function scan(target: string, options: ScanOptions = {}): Promise<S
   };
 }
 
+/** Passes over one remote file before its reads are taken as they are (each pass fetches what the last asked for). */
+const MAX_FETCH_PASSES = 16;
+
 async function scanOneFile(
-  file: TargetFile,
+  file: FileSetEntry,
   shared: Pick<ScanContext, "findings" | "limits" | "allow" | "root" | "facts">,
   countRead: (n: number) => void,
 ): Promise<FileReport["format"]> {
-  if (file.problem) {
+  const unreadable = (why: string) => {
     shared.findings.push({
       ruleId: "FILE_UNREADABLE",
       severity: "medium",
       file: file.relativePath,
       location: "@0",
-      message: `cannot read this file: ${file.problem}`,
-      evidence: { error: file.problem },
+      message: why,
+      evidence: { error: why },
     });
-    return "unknown";
-  }
-  let source: FileSource;
-  try {
-    source = new FileSource(file.path);
-  } catch (cause) {
-    shared.findings.push({
-      ruleId: "FILE_UNREADABLE",
-      severity: "medium",
-      file: file.relativePath,
-      location: "@0",
-      message: `cannot open this file: ${(cause as Error).message}`,
-      evidence: { error: (cause as Error).message },
-    });
-    return "unknown";
-  }
-  try {
+    return "unknown" as const;
+  };
+  if (file.problem) return unreadable(`cannot read this file: ${file.problem}`);
+  for (let pass = 1; ; pass++) {
+    let source: FileSetSource;
+    try {
+      source = file.open();
+    } catch (cause) {
+      return unreadable(`cannot open this file: ${(cause as Error).message}`);
+    }
     const ctx: ScanContext = {
       ...shared,
+      findings: [],
+      facts: emptyFacts(),
       file: file.relativePath,
-      filePath: file.path,
+      filePath: file.path ?? `${shared.root}/${file.relativePath}`,
       expandedBytes: 0,
     };
-    return await scanSource(ctx, source, "", 0);
-  } finally {
-    countRead(source.bytesRead);
-    source.close();
+    let format: FileReport["format"];
+    let missing: ByteRange[];
+    try {
+      format = await scanSource(ctx, source, "", 0);
+      missing = source.missing?.() ?? [];
+    } finally {
+      countRead(source.bytesRead);
+      source.close();
+    }
+    if (missing.length > 0 && file.fetch && pass < MAX_FETCH_PASSES) {
+      try {
+        await file.fetch(missing);
+        continue;
+      } catch (cause) {
+        return unreadable(`cannot fetch this file's bytes: ${(cause as Error).message}`);
+      }
+    }
+    if (missing.length > 0)
+      ctx.findings.push({
+        ruleId: "FILE_UNREADABLE",
+        severity: "medium",
+        file: file.relativePath,
+        location: "@0",
+        message: `${missing.length} byte range(s) the readers asked for could not be fetched in ${MAX_FETCH_PASSES} passes; the file is not fully verified`,
+        evidence: { missing: missing.slice(0, 10) },
+      });
+    shared.findings.push(...ctx.findings);
+    Object.assign(shared.facts, ctx.facts);
+    return format;
   }
 }
