@@ -1,4 +1,7 @@
-/** A Hugging Face model card (README.md: YAML front matter and Markdown body) as modelgate reads it. */
+/**
+ * A Hugging Face model card (README.md: YAML front matter and Markdown body) as modelgate reads it.
+ * The optional fields were added after the interface was fixed; `readModelCard` always sets them.
+ */
 export interface ModelCard {
   /** A README.md was found. */
   present: boolean;
@@ -11,11 +14,23 @@ export interface ModelCard {
   /** `base_model`, normalized to a list of ids or paths. */
   baseModels: string[];
   relation: "finetune" | "adapter" | "merge" | "quantized" | null;
+  /** Whether `relation` was declared (`base_model_relation`) or inferred from the card; null when no relation. */
+  relationSource?: "metadata" | "inferred" | null;
   datasets: string[];
   /** `model-index` results. */
   results: CardResult[];
   /** Gating keys (`extra_gated_*`, `gated`): access needs accepting terms. */
   gated: boolean;
+  /** The names of the `extra_gated_fields` a user must fill in to get access. */
+  gatedFields?: string[];
+  /** `pipeline_tag`, lower-cased. */
+  pipelineTag?: string | null;
+  /** `library_name`, lower-cased. */
+  libraryName?: string | null;
+  /** `tags` as written. */
+  tags?: string[];
+  /** `language`, normalized to a list of codes. */
+  languages?: string[];
   /** Sections of the body (Markdown headings) with their text. */
   sections: CardSection[];
   /** Completeness against the documented checklist, 0..1, and the checklist items missing / present. */
@@ -25,7 +40,7 @@ export interface ModelCard {
 }
 
 export interface CardProblem {
-  kind: "front-matter-unparseable" | "misspelt-key" | "empty-value" | "invalid-value" | "other";
+  kind: "front-matter-unparseable" | "misspelt-key" | "empty-value" | "invalid-value" | "truncated" | "other";
   message: string;
   key?: string;
 }
@@ -33,6 +48,8 @@ export interface CardProblem {
 export interface CardLicense {
   /** The Hub license id as written, lower-cased (`apache-2.0`, `llama3.1`, `other`), or null. */
   id: string | null;
+  /** Every id the card lists (`license: [mit, apache-2.0]`); `id` is null when there are several. */
+  ids?: string[];
   /** `license_name` for `license: other`. */
   name: string | null;
   /** `license_link`. */

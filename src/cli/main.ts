@@ -105,7 +105,8 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
         "Vet a model folder or a Hugging Face repository (hf:org/name[@revision], read without",
         "downloading weights) against the policy in modelgate.yaml (or the default policy).",
         "",
-        "Exit codes: 0 approved; 1 rejected or needs-review; 2 usage error or unreadable target.",
+        "Exit codes: 0 approved; 1 rejected or needs-review; 2 usage error or unreadable target;",
+        "3 nothing in the target was recognized as a model (and nothing else failed).",
       ].join("\n"),
     )
     .argument("<target>", "model folder, file, or hf:org/name[@revision]")

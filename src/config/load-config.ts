@@ -26,6 +26,53 @@ export interface ScanLimitsConfig {
 export interface ModelgateConfig {
   version?: 1;
   scan?: { failOn?: Severity; allowGlobals?: AllowEntry[]; limits?: ScanLimitsConfig };
+  /** The policy of `modelgate vet` (docs/policy.md); merged rule by rule over the default policy. */
+  policy?: PolicyConfig;
+}
+
+/** What a policy rule does when it is not met: `reject` fails, `review` warns, `allow` only reports. */
+export type PolicyAction = "reject" | "review" | "allow";
+
+/** Severity threshold of `scan.max-severity`; `none` turns that threshold off. */
+export type SeverityThreshold = Severity | "none";
+
+export type MofClass = "I" | "II" | "III" | "none";
+
+/** Options of every policy rule, by rule id (docs/policy.md lists each with its default). */
+export interface PolicyRules {
+  "scan.max-severity": { reject: SeverityThreshold; review: SeverityThreshold };
+  "formats.deny": { formats: string[]; unlessNoSafeAlternative: boolean; action: PolicyAction };
+  "formats.allow": { formats: string[]; action: PolicyAction };
+  "license.allowed": { licenses: string[]; action: PolicyAction };
+  "license.denied": { licenses: string[]; action: PolicyAction };
+  "license.unknown": { action: PolicyAction };
+  "license.commercial-use": { require: "allowed" | "conditional"; action: PolicyAction };
+  "license.share-alike": { action: PolicyAction };
+  "license.use-restrictions": { action: PolicyAction };
+  "license.threshold": { action: PolicyAction };
+  "license.conflicts": { action: PolicyAction };
+  "card.required-sections": { sections: string[]; action: PolicyAction };
+  "card.min-completeness": { min: number; action: PolicyAction };
+  "hashes.required": { action: PolicyAction };
+  "remote-code": { action: PolicyAction };
+  "openness.min-mof-class": { min: MofClass; action: PolicyAction };
+}
+
+export type PolicyRuleId = keyof PolicyRules;
+
+export interface Waiver {
+  rule: PolicyRuleId;
+  /** Model name or glob (`*` any characters), matched against the target, its folder or repo name, the card's name. */
+  model: string;
+  reason: string;
+  approver: string;
+  /** Last day the waiver holds (`YYYY-MM-DD`, UTC). */
+  expires: string;
+}
+
+export interface PolicyConfig {
+  rules?: { [K in PolicyRuleId]?: Partial<PolicyRules[K]> };
+  waivers?: Waiver[];
 }
 
 export const CONFIG_FILE_NAME = "modelgate.yaml";
@@ -89,10 +136,12 @@ export async function parseConfig(text: string, path = CONFIG_FILE_NAME): Promis
     const detail =
       first?.keyword === "additionalProperties"
         ? `unknown key '${(first.params as { additionalProperty: string }).additionalProperty}'`
-        : (first?.message ?? "invalid");
+        : first?.keyword === "enum"
+          ? `must be one of ${(first.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+          : (first?.message ?? "invalid");
     throw new ModelgateError(
       "CONFIG_INVALID",
-      `${path}${where}: ${field}: ${detail} (see schemas/modelgate.schema.json and docs/configuration.md)`,
+      `${path}${where}: ${field}: ${detail} (see schemas/modelgate.schema.json, docs/configuration.md and docs/policy.md)`,
     );
   }
   return value as ModelgateConfig;

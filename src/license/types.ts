@@ -93,6 +93,8 @@ export interface LineageNode {
   license: string;
   /** Where the base was read from (`local:../base`, `lineage-file`, `hf`), or null when unresolved. */
   resolvedFrom: string | null;
+  /** Why the base could not be read (no resolver knows it, a cycle, the depth or node cap). */
+  unresolvedReason?: string;
   parents: LineageNode[];
 }
 
