@@ -13,8 +13,10 @@ const forbidden: Record<string, string[]> = {
   card: ["cli", "policy", "scan", "license", "bom", "hub"],
   license: ["cli", "policy", "scan", "bom", "hub"],
   hub: ["cli", "policy", "scan", "license", "card", "bom"],
-  bom: ["cli", "hub"],
-  policy: ["cli"],
+  bom: ["cli", "hub", "registry", "server"],
+  policy: ["cli", "registry", "server"],
+  registry: ["cli", "server"],
+  server: ["cli"],
 };
 
 const root = join(import.meta.dirname, "..", "src");

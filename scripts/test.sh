@@ -15,6 +15,17 @@ npx tsx scripts/check-layers.ts
 echo "== build is current"
 npm run build --silent
 
+echo "== PostgreSQL for the registry suites (a throwaway cluster; PGlite needs nothing)"
+if [ -n "${MODELGATE_TEST_POSTGRES_URL:-}" ]; then
+  echo "using MODELGATE_TEST_POSTGRES_URL"
+else
+  pgdir=$(bash scripts/postgres-for-tests.sh start)
+  trap 'bash scripts/postgres-for-tests.sh stop "$pgdir"' EXIT
+  MODELGATE_TEST_POSTGRES_URL=$(cat "$pgdir/url")
+  export MODELGATE_TEST_POSTGRES_URL
+  echo "started $MODELGATE_TEST_POSTGRES_URL"
+fi
+
 echo "== tests (vitest)"
 results=$(mktemp)
 status=0

@@ -7,7 +7,15 @@ export type ErrorCode =
   | "FORMAT_TRUNCATED"
   | "FORMAT_UNSUPPORTED"
   | "BOUND_EXCEEDED"
-  | "ENCRYPTED";
+  | "ENCRYPTED"
+  // Registry and server: each maps to one HTTP status (src/server).
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "FORBIDDEN"
+  | "UNAUTHENTICATED"
+  | "PRECONDITION_FAILED"
+  | "INVALID_INPUT"
+  | "DATABASE";
 
 export class ModelgateError extends Error {
   readonly code: ErrorCode;
@@ -42,5 +50,24 @@ export class BoundExceededError extends ModelgateError {
     this.name = "BoundExceededError";
     this.bound = bound;
     this.limit = limit;
+  }
+}
+
+/** A registry operation refused or failed: not found, a conflict, a role or rule that forbids it, a stale revision. */
+export class RegistryError extends ModelgateError {
+  constructor(
+    code:
+      | "NOT_FOUND"
+      | "CONFLICT"
+      | "FORBIDDEN"
+      | "UNAUTHENTICATED"
+      | "PRECONDITION_FAILED"
+      | "INVALID_INPUT"
+      | "DATABASE",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "RegistryError";
   }
 }

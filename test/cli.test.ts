@@ -195,7 +195,7 @@ describe("modelgate scan: exit codes and reports", () => {
   });
 
   it("commands that are not built say so", async () => {
-    const r = await runCli(["serve"]);
+    const r = await runCli(["eval"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not built yet/);
   });

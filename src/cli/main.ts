@@ -149,14 +149,52 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
       exitCode = await runBomCommand(target, opts, io);
     });
 
-  for (const name of ["serve", "registry", "eval", "monitor"]) {
+  program
+    .command("serve")
+    .summary("run the registry: HTTP API, approvals, audit log (and the dashboard when built)")
+    .option("--data <dir>", "embedded database folder (PGlite)", ".modelgate")
+    .option("--db <url>", "a PostgreSQL server instead of the embedded database (postgres://...)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on", "8470")
+    .option("--no-worker", "do not run vetting jobs in this process (run `modelgate worker` instead)")
+    .option("-c, --config <file>", "configuration file (default: ./modelgate.yaml when present)")
+    .action(async (opts: ServeCommandOptions) => {
+      const { runServeCommand } = await import("./serve-command.js");
+      exitCode = await runServeCommand(opts, io);
+    });
+
+  program
+    .command("worker")
+    .summary("run queued jobs (vetting pushed models) against the registry database")
+    .option("--data <dir>", "embedded database folder (PGlite)", ".modelgate")
+    .option("--db <url>", "a PostgreSQL server (postgres://...)")
+    .option("--once", "run the jobs that are due, then exit")
+    .option("-c, --config <file>", "configuration file (default: ./modelgate.yaml when present)")
+    .action(async (opts: WorkerCommandOptions) => {
+      const { runWorkerCommand } = await import("./worker-command.js");
+      exitCode = await runWorkerCommand(opts, io);
+    });
+
+  program
+    .command("registry")
+    .summary("the model registry: push, list, show, promote, approve, reject, rollback, audit, tokens")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .argument("[args...]")
+    .action(async (args: string[]) => {
+      const { runRegistryCommand } = await import("./registry-command.js");
+      exitCode = await runRegistryCommand(args, io);
+    });
+
+  for (const name of ["eval", "monitor"]) {
     program
       .command(name, { hidden: true })
       .allowUnknownOption()
       .allowExcessArguments()
       .action(() => {
         io.stderr.write(
-          `modelgate: '${name}' is not built yet in this release; 'scan', 'vet' and 'bom' are.\n`,
+          `modelgate: '${name}' is not built yet in this release; run 'modelgate --help' for the commands that are.\n`,
         );
         exitCode = 2;
       });
@@ -257,6 +295,22 @@ export interface BomCommandOptions {
   config?: string;
   hash: boolean;
   hubUrl?: string;
+}
+
+export interface ServeCommandOptions {
+  data: string;
+  db?: string;
+  host: string;
+  port: string;
+  worker: boolean;
+  config?: string;
+}
+
+export interface WorkerCommandOptions {
+  data: string;
+  db?: string;
+  once?: boolean;
+  config?: string;
 }
 
 export interface ScanCommandOptionsRaw {
