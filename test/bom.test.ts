@@ -10,11 +10,13 @@ import { buildMlBom, type MlBomOptions } from "../src/bom/build-ml-bom.js";
 import type { LicenseLookup } from "../src/bom/licenses.js";
 import type { ModelCard } from "../src/card/types.js";
 import { LICENSES } from "../src/license/kb/index.js";
-import type { LicenseReport, LineageNode, Obligations } from "../src/license/types.js";
+import type { LicenseReport, LineageNode } from "../src/license/types.js";
 import type { VetReport } from "../src/policy/types.js";
 import type { RepositoryView } from "../src/scan/repository.js";
 import type { FileReport, Finding } from "../src/scan/types.js";
 import { bomSchemaErrors, cyclonedxSpdxIds } from "./helpers/bom-schema.js";
+import { modelCard } from "./helpers/model-card.js";
+import { PERMISSIVE_OBLIGATIONS, UNKNOWN_OBLIGATIONS } from "./helpers/obligations.js";
 import { runCli } from "./helpers/run-cli.js";
 
 const HASH_A = "a".repeat(64);
@@ -23,29 +25,6 @@ const HASH_C = "c".repeat(64);
 const FIXED: MlBomOptions = {
   serialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
   timestamp: "2026-11-30T07:00:00.000Z",
-};
-
-const PERMISSIVE: Obligations = {
-  commercialUse: "allowed",
-  attribution: true,
-  shareAlike: false,
-  useRestrictions: false,
-  restrictionsFlowDown: false,
-  threshold: null,
-  naming: null,
-  derivativesInherit: false,
-  outputsForTraining: "allowed",
-};
-const UNKNOWN_OBLIGATIONS: Obligations = {
-  commercialUse: "unknown",
-  attribution: null,
-  shareAlike: null,
-  useRestrictions: null,
-  restrictionsFlowDown: null,
-  threshold: null,
-  naming: null,
-  derivativesInherit: null,
-  outputsForTraining: "unknown",
 };
 
 /** A test's own license table, so these tests do not depend on the knowledge base's data. */
@@ -69,7 +48,7 @@ const apache: LicenseReport = {
   spdx: "Apache-2.0",
   name: "Apache License 2.0",
   sources: [{ kind: "card", path: "README.md", value: "apache-2.0" }],
-  obligations: PERMISSIVE,
+  obligations: PERMISSIVE_OBLIGATIONS,
   conflicts: [],
 };
 
@@ -129,24 +108,13 @@ function repositoryOf(files: FileReport[], roles: Record<string, string>): Repos
   };
 }
 
-function card(over: Partial<ModelCard>): ModelCard {
-  return {
-    present: true,
+const card = (over: Partial<ModelCard>): ModelCard =>
+  modelCard({
     metadata: { pipeline_tag: "text-generation" },
-    problems: [],
     license: { id: "apache-2.0", name: null, link: null, source: "license" },
-    baseModels: [],
-    relation: null,
-    datasets: [],
-    results: [],
-    gated: false,
-    sections: [],
     completeness: 0.5,
-    missing: [],
-    presentItems: [],
     ...over,
-  };
-}
+  });
 
 function expectValid(bom: Record<string, unknown>) {
   expect(bomSchemaErrors(bom)).toEqual([]);
@@ -326,7 +294,7 @@ describe("the CycloneDX 1.6 schema accepts every BOM modelgate writes", () => {
         spdx: "LicenseRef-llama3.1",
         name: "Llama 3.1 Community License",
         obligations: {
-          ...PERMISSIVE,
+          ...PERMISSIVE_OBLIGATIONS,
           commercialUse: "conditional",
           useRestrictions: true,
           threshold: "700M monthly active users",

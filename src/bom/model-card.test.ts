@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CardSection, ModelCard } from "../card/types.js";
+import { modelCard } from "../../test/helpers/model-card.js";
+import type { CardSection } from "../card/types.js";
 import type { VetReport } from "../policy/types.js";
 import { buildModelCard } from "./model-card.js";
 
@@ -11,25 +12,6 @@ const reportCard: VetReport["card"] = {
   relation: "adapter",
 };
 const report = { card: reportCard } as VetReport;
-
-function card(over: Partial<ModelCard>): ModelCard {
-  return {
-    present: true,
-    metadata: null,
-    problems: [],
-    license: { id: null, name: null, link: null, source: null },
-    baseModels: [],
-    relation: null,
-    datasets: [],
-    results: [],
-    gated: false,
-    sections: [],
-    completeness: 0,
-    missing: [],
-    presentItems: [],
-    ...over,
-  };
-}
 
 const section = (heading: string, text: string): CardSection => ({ heading, level: 2, text });
 
@@ -47,11 +29,15 @@ describe("buildModelCard", () => {
   });
 
   it("the task comes from pipeline_tag, else from the first model-index result with one", () => {
-    const fromTag = buildModelCard(report, card({ metadata: { pipeline_tag: "image-classification" } }), []);
+    const fromTag = buildModelCard(
+      report,
+      modelCard({ metadata: { pipeline_tag: "image-classification" } }),
+      [],
+    );
     expect(fromTag.modelParameters).toEqual({ task: "image-classification" });
     const fromResults = buildModelCard(
       report,
-      card({
+      modelCard({
         metadata: { pipeline_tag: 42 },
         results: [
           { task: null, dataset: "d", metric: "m", value: 1 },
@@ -71,7 +57,7 @@ describe("buildModelCard", () => {
   it("older card headings map too: 'Intended uses & limitations' is use, 'Limitations and bias' is ethics", () => {
     const mc = buildModelCard(
       report,
-      card({
+      modelCard({
         sections: [
           section("Intended uses & limitations", "Classify reviews."),
           section("Limitations and bias", "Trained on English reviews only."),
@@ -96,7 +82,8 @@ describe("buildModelCard", () => {
     const sections = Array.from({ length: 20 }, (_, i) =>
       section("Limitations", `${i}${"x".repeat(10_000)}`),
     );
-    const limits = buildModelCard(report, card({ sections }), []).considerations?.technicalLimitations ?? [];
+    const limits =
+      buildModelCard(report, modelCard({ sections }), []).considerations?.technicalLimitations ?? [];
     expect(limits).toHaveLength(8);
     expect(limits[0]).toHaveLength(4000);
     expect(limits[0]!.endsWith("…")).toBe(true);

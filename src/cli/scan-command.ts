@@ -1,20 +1,17 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { CONFIG_FILE_NAME, loadConfig, type ModelgateConfig } from "../config/load-config.js";
-import { ModelgateError } from "../errors.js";
 import { scanExitCode } from "../scan/outcome.js";
 import { scan } from "../scan/scan.js";
 import type { Severity } from "../scan/types.js";
+import { loadCommandConfig } from "./command-config.js";
 import type { CliIO, ScanCommandOptionsRaw } from "./main.js";
 import { createProgress } from "./progress.js";
+import { writeReport } from "./write-report.js";
 
 export async function runScanCommand(
   target: string,
   opts: ScanCommandOptionsRaw,
   io: CliIO,
 ): Promise<number> {
-  let config: ModelgateConfig = {};
-  if (opts.config) config = await loadConfig(opts.config);
-  else if (existsSync(CONFIG_FILE_NAME)) config = await loadConfig(CONFIG_FILE_NAME);
+  const config = await loadCommandConfig(opts.config);
   const failOn: Severity = opts.failOn ?? config.scan?.failOn ?? "medium";
 
   const progress = createProgress(io.stderr as NodeJS.WriteStream);
@@ -47,21 +44,7 @@ export async function runScanCommand(
     const color = opts.color && !opts.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
     text = renderText(report, { color, rules: RULES, failOn });
   }
-  if (opts.output) {
-    try {
-      writeFileSync(opts.output, text);
-    } catch (cause) {
-      throw new ModelgateError(
-        "USAGE",
-        `cannot write the report to ${opts.output}: ${(cause as Error).message}`,
-        {
-          cause,
-        },
-      );
-    }
-  } else {
-    io.stdout.write(text);
-  }
+  writeReport(text, { output: opts.output, what: "report" }, io);
   if (exitCode === 3) {
     io.stderr.write(
       `modelgate: nothing in ${target} was recognized as a model format (see the unscanned-content findings).\n`,

@@ -1,10 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { CONFIG_FILE_NAME, loadConfig, type ModelgateConfig } from "../config/load-config.js";
-import { ModelgateError } from "../errors.js";
 import type { VetReport } from "../policy/types.js";
 import { vet } from "../policy/vet.js";
-import type { CliIO, VetCommandOptions } from "./main.js";
+import { loadCommandConfig } from "./command-config.js";
+import type { BomCommandOptions, CliIO, VetCommandOptions } from "./main.js";
 import { createProgress } from "./progress.js";
+import { writeReport } from "./write-report.js";
 
 /**
  * DESIGN.md, "CLI exit codes": 0 approved, 1 rejected or needs-review; 3 when an approved target holds
@@ -17,25 +16,7 @@ export function vetExitCode(report: VetReport): 0 | 1 | 3 {
 
 /** `modelgate vet <target>`: 0 approved, 1 rejected or needs-review, 2 usage error or unreadable target, 3 nothing recognized. */
 export async function runVetCommand(target: string, opts: VetCommandOptions, io: CliIO): Promise<number> {
-  let config: ModelgateConfig = {};
-  if (opts.config) config = await loadConfig(opts.config);
-  else if (existsSync(CONFIG_FILE_NAME)) config = await loadConfig(CONFIG_FILE_NAME);
-
-  const progress = createProgress(io.stderr as NodeJS.WriteStream);
-  let report: VetReport;
-  try {
-    report = await vet(target, {
-      hash: opts.hash,
-      config,
-      hub: {
-        ...((opts.hubUrl ?? io.env.HF_ENDPOINT) ? { baseUrl: opts.hubUrl ?? io.env.HF_ENDPOINT } : {}),
-        ...(io.env.HF_TOKEN !== undefined ? { token: io.env.HF_TOKEN } : {}),
-      },
-      onProgress: (done, total, label) => progress.update(done, total, label),
-    });
-  } finally {
-    progress.done();
-  }
+  const report = await vetTarget(target, opts, io);
   const exitCode = vetExitCode(report);
 
   // Renderers load on demand, as scan's do.
@@ -47,26 +28,39 @@ export async function runVetCommand(target: string, opts: VetCommandOptions, io:
     const color = opts.color && !opts.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
     text = (await import("../policy/render/text.js")).renderVetText(report, { color });
   }
-  if (opts.output) {
-    try {
-      writeFileSync(opts.output, text);
-    } catch (cause) {
-      throw new ModelgateError(
-        "USAGE",
-        `cannot write the report to ${opts.output}: ${(cause as Error).message}`,
-        {
-          cause,
-        },
-      );
-    }
-    io.stderr.write(`modelgate: vet report written to ${opts.output} (verdict: ${report.verdict}).\n`);
-  } else {
-    io.stdout.write(text);
-  }
+  writeReport(
+    text,
+    {
+      output: opts.output,
+      what: "report",
+      written: `vet report written to ${opts.output} (verdict: ${report.verdict}).`,
+    },
+    io,
+  );
   if (exitCode === 3) {
     io.stderr.write(
       `modelgate: nothing in ${target} was recognized as a model format (see the unscanned-content findings).\n`,
     );
   }
   return exitCode;
+}
+
+/** What `vet` and `bom` both start with: the configuration, then the vet report, with progress on stderr. */
+export async function vetTarget(
+  target: string,
+  opts: Pick<BomCommandOptions, "config" | "hash" | "hubUrl">,
+  io: CliIO,
+): Promise<VetReport> {
+  const config = await loadCommandConfig(opts.config);
+  const progress = createProgress(io.stderr as NodeJS.WriteStream);
+  try {
+    return await vet(target, {
+      hash: opts.hash,
+      config,
+      hub: { baseUrl: opts.hubUrl ?? io.env.HF_ENDPOINT, token: io.env.HF_TOKEN },
+      onProgress: (done, total, label) => progress.update(done, total, label),
+    });
+  } finally {
+    progress.done();
+  }
 }

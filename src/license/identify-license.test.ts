@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { UNKNOWN_OBLIGATIONS } from "../../test/helpers/obligations.js";
 import { readModelCard } from "../card/read-model-card.js";
 import { identifyLicense } from "./identify-license.js";
 import type { LineageNode } from "./types.js";
@@ -86,17 +87,7 @@ describe("identifyLicense: sources", () => {
   it("takes a Hub id outside the knowledge base that is an SPDX id, with unknown obligations", () => {
     const r = identifyLicense({ card: card("license: zlib"), files: [], lineage: [] });
     expect(r).toMatchObject({ key: "zlib", spdx: "Zlib", hub: "zlib" });
-    expect(r.obligations).toEqual({
-      commercialUse: "unknown",
-      attribution: null,
-      shareAlike: null,
-      useRestrictions: null,
-      restrictionsFlowDown: null,
-      threshold: null,
-      naming: null,
-      derivativesInherit: null,
-      outputsForTraining: "unknown",
-    });
+    expect(r.obligations).toEqual(UNKNOWN_OBLIGATIONS);
   });
 
   it("identifies a LICENSE file alone by its full text", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readModelCard } from "../card/read-model-card.js";
+import { ModelgateError } from "../errors.js";
 import {
   LineageFileError,
   lineageFileResolver,
@@ -182,6 +183,18 @@ describe("lineageFileResolver", () => {
     writeFileSync(join(root, "lineage.yaml"), "a/b: {relation: finetune}\n");
     const [node] = await resolveLineage(card("base_model: a/b"), [lineageFileResolver(root)]);
     expect(node?.unresolvedReason).toMatch(/needs a license/);
+  });
+
+  it("throws a CONFIG_INVALID error that keeps the YAML parser's error as its cause", () => {
+    let error: unknown;
+    try {
+      parseLineageFile("a: [unclosed\n", "lineage.yaml");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ModelgateError);
+    expect(error).toMatchObject({ name: "LineageFileError", code: "CONFIG_INVALID" });
+    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });
 

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readModelCard } from "../card/read-model-card.js";
 import type { ModelCard } from "../card/types.js";
+import { ModelgateError } from "../errors.js";
 import { identifyLicense } from "./identify-license.js";
 import { licenseByHubId, licenseByKey } from "./kb/index.js";
 import type { BaseModelResolver, BaseModelTexts, LineageNode } from "./types.js";
@@ -129,14 +130,25 @@ export function lineageFileResolver(repoRoot: string): BaseModelResolver {
   };
 }
 
-export class LineageFileError extends Error {}
+/** The lineage file is malformed: the person who wrote it has something to fix, as in modelgate.yaml. */
+export class LineageFileError extends ModelgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CONFIG_INVALID", message, options);
+    this.name = "LineageFileError";
+  }
+}
 
 export function parseLineageFile(text: string, name: string): Map<string, LineageFileEntry> {
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new LineageFileError(`${name}: not valid YAML (${e instanceof Error ? e.message : e})`);
+  } catch (cause) {
+    throw new LineageFileError(
+      `${name}: not valid YAML (${cause instanceof Error ? cause.message : cause})`,
+      {
+        cause,
+      },
+    );
   }
   if (doc === null || doc === undefined) return new Map();
   if (typeof doc !== "object" || Array.isArray(doc))

@@ -2,21 +2,9 @@
  * Obligations with their citations, and how they combine: sources that disagree, bases passing their terms
  * to derivatives, merged parents. Combining always keeps the stricter value, field by field.
  */
-import type { CommercialUse, LicenseEntry, Obligations } from "./types.js";
+import { type CommercialUse, type LicenseEntry, OBLIGATION_KEYS, type Obligations } from "./types.js";
 
 export type CitedObligations = { [K in keyof Obligations]: { value: Obligations[K]; cite: string | null } };
-
-const FIELDS: (keyof Obligations)[] = [
-  "commercialUse",
-  "attribution",
-  "shareAlike",
-  "useRestrictions",
-  "restrictionsFlowDown",
-  "threshold",
-  "naming",
-  "derivativesInherit",
-  "outputsForTraining",
-];
 
 /** Strictness of a use permission: not knowing is stricter than a condition, less than a prohibition. */
 const USE_RANK: Record<CommercialUse, number> = { allowed: 0, conditional: 1, unknown: 2, prohibited: 3 };
@@ -89,7 +77,7 @@ export function stricter(a: CitedObligations, b: CitedObligations): CitedObligat
 
 /** Whether `a` is stricter than `b` in some field. */
 export function moreRestrictive(a: CitedObligations, b: CitedObligations): boolean {
-  return FIELDS.some((f) => a[f].value !== b[f].value);
+  return OBLIGATION_KEYS.some((f) => a[f].value !== b[f].value);
 }
 
 /** One number to rank licenses by how much they restrict, for picking among disagreeing sources. */
@@ -114,7 +102,7 @@ export function splitCited(o: CitedObligations): {
 } {
   const values = {} as Record<keyof Obligations, unknown>;
   const citations: Partial<Record<keyof Obligations, string>> = {};
-  for (const f of FIELDS) {
+  for (const f of OBLIGATION_KEYS) {
     values[f] = o[f].value;
     const cite = o[f].cite;
     if (cite) citations[f] = cite;

@@ -51,6 +51,19 @@ export interface Obligations {
   outputsForTraining: CommercialUse;
 }
 
+/** The obligations' keys, in the contract's order (DESIGN.md, "Vet report"). */
+export const OBLIGATION_KEYS: readonly (keyof Obligations)[] = [
+  "commercialUse",
+  "attribution",
+  "shareAlike",
+  "useRestrictions",
+  "restrictionsFlowDown",
+  "threshold",
+  "naming",
+  "derivativesInherit",
+  "outputsForTraining",
+];
+
 /** The same obligations as knowledge-base facts, each with its citation. */
 export type ObligationFacts = {
   [K in keyof Obligations]: Fact<Exclude<Obligations[K], "unknown" | null> | null>;

@@ -166,26 +166,20 @@ function judge(id: PolicyRuleId, policy: ResolvedPolicy, facts: VetFacts): VetRe
         t === "none"
           ? []
           : scan.findings.flatMap((f, i) => (severityRank(f.severity) >= severityRank(t) ? [i] : []));
-      const describe = (idx: number[], t: string) => {
+      // The findings at or above `t` as a reason with `outcome`; null when there are none.
+      const over = (outcome: "fail" | "warn", t: Severity | "none"): VetReason | null => {
+        const idx = atOrAbove(t);
+        if (idx.length === 0) return null;
         const first = scan.findings[idx[0]!]!;
-        return `${plural(idx.length, "scan finding")} at or above ${t}, e.g. ${first.severity} ${first.ruleId} in ${first.file}: ${first.message}`;
+        return reason(
+          id,
+          outcome,
+          `${plural(idx.length, "scan finding")} at or above ${t}, e.g. ${first.severity} ${first.ruleId} in ${first.file}: ${first.message}`,
+          idx.map((i) => `/scan/findings/${i}`),
+        );
       };
-      const rejected = atOrAbove(reject);
-      if (rejected.length > 0)
-        return reason(
-          id,
-          "fail",
-          describe(rejected, reject),
-          rejected.map((i) => `/scan/findings/${i}`),
-        );
-      const reviewed = atOrAbove(review);
-      if (reviewed.length > 0)
-        return reason(
-          id,
-          "warn",
-          describe(reviewed, review),
-          reviewed.map((i) => `/scan/findings/${i}`),
-        );
+      const judged = over("fail", reject) ?? over("warn", review);
+      if (judged) return judged;
       const lowest = review !== "none" ? review : reject;
       return reason(
         id,

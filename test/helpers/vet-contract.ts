@@ -57,6 +57,7 @@ export function expectVetContract(doc: any): void {
     expect(["card", "file", "body", "base-model"]).toContain(s.kind);
   }
   const o = l.obligations;
+  // Written out rather than OBLIGATION_KEYS: this is the contract the renderer's order is checked against.
   expectKeysFirst(
     o,
     [

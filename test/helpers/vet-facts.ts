@@ -8,6 +8,7 @@ import { resolvePolicy } from "../../src/policy/default-policy.js";
 import { evaluatePolicy, type VetFacts } from "../../src/policy/evaluate-policy.js";
 import type { VetReport } from "../../src/policy/types.js";
 import type { Finding, ScanReport, Severity } from "../../src/scan/types.js";
+import { PERMISSIVE_OBLIGATIONS } from "./obligations.js";
 
 export function cleanFacts(): VetFacts {
   const scan: ScanReport = {
@@ -49,17 +50,7 @@ export function cleanFacts(): VetFacts {
         { kind: "card", path: "README.md", value: "apache-2.0" },
         { kind: "file", path: "LICENSE", value: "apache-2.0" },
       ],
-      obligations: {
-        commercialUse: "allowed",
-        attribution: true,
-        shareAlike: false,
-        useRestrictions: false,
-        restrictionsFlowDown: false,
-        threshold: null,
-        naming: null,
-        derivativesInherit: false,
-        outputsForTraining: "allowed",
-      },
+      obligations: { ...PERMISSIVE_OBLIGATIONS },
       conflicts: [],
       citations: { commercialUse: "§2", attribution: "§4(c)" },
     },

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import spdxLicenses from "spdx-license-list";
 import { describe, expect, it } from "vitest";
-import type { LicenseEntry, Obligations } from "../types.js";
+import { type LicenseEntry, OBLIGATION_KEYS } from "../types.js";
 import { AI_MODEL_LICENSES } from "./ai-models.js";
 import { entriesMatchingText, matchesFingerprints } from "./fingerprints.js";
 import { LICENSES, licenseByHubId, licenseByKey } from "./index.js";
@@ -14,18 +14,6 @@ const FIXTURES = join(import.meta.dirname, "../../../test/fixtures/licenses");
 const fixtures = readdirSync(FIXTURES)
   .filter((f) => f.endsWith(".txt"))
   .map((f) => ({ key: f.slice(0, -".txt".length), text: readFileSync(join(FIXTURES, f), "utf8") }));
-
-const OBLIGATIONS: (keyof Obligations)[] = [
-  "commercialUse",
-  "attribution",
-  "shareAlike",
-  "useRestrictions",
-  "restrictionsFlowDown",
-  "threshold",
-  "naming",
-  "derivativesInherit",
-  "outputsForTraining",
-];
 
 function entry(key: string): LicenseEntry {
   const found = licenseByKey(key);
@@ -95,8 +83,8 @@ describe("AI model licenses: knowledge-base invariants", () => {
 
   it("every entry in the whole knowledge base has all nine obligations, each with a citation", () => {
     for (const e of LICENSES) {
-      expect(Object.keys(e.obligations).sort(), e.key).toEqual([...OBLIGATIONS].sort());
-      for (const name of OBLIGATIONS) {
+      expect(Object.keys(e.obligations).sort(), e.key).toEqual([...OBLIGATION_KEYS].sort());
+      for (const name of OBLIGATION_KEYS) {
         expect(e.obligations[name].cite.trim(), `${e.key}.${name}`).not.toBe("");
       }
     }

@@ -1,4 +1,5 @@
-import type { CommercialUse, Fact, LicenseEntry, ObligationFacts } from "../types.js";
+import type { LicenseEntry, ObligationFacts } from "../types.js";
+import { fact, use } from "./fact.js";
 
 /*
  * AI model licenses and agreements. Every fact cites the section of the agreement it comes from, numbered as
@@ -9,15 +10,6 @@ import type { CommercialUse, Fact, LicenseEntry, ObligationFacts } from "../type
  * carries (title, version line, the notice it asks for) and no other agreement does. Sources of every text are
  * listed in test/fixtures/licenses/README.md.
  */
-
-function fact<T>(value: T, cite: string, note?: string): Fact<T> {
-  return note === undefined ? { value, cite } : { value, cite, note };
-}
-
-/** A known answer: the knowledge base records no `unknown`. */
-type KnownUse = Exclude<CommercialUse, "unknown">;
-
-const use = (value: KnownUse, cite: string, note?: string) => fact<KnownUse>(value, cite, note);
 
 const META_AUP_EU_CLAUSE =
   "The version's Acceptable Use Policy says the Section 1(a) rights to any multimodal models of that version " +

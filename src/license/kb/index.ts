@@ -3,7 +3,7 @@ import { AI_MODEL_LICENSES } from "./ai-models.js";
 import { OPEN_SOURCE_LICENSES } from "./open-source.js";
 
 /** Version of the knowledge base data; bump when a fact changes. */
-export const KB_VERSION = "2026.11.1";
+export const KB_VERSION = "2026.11.2";
 
 export const LICENSES: readonly LicenseEntry[] = [...OPEN_SOURCE_LICENSES, ...AI_MODEL_LICENSES];
 

@@ -1,21 +1,10 @@
 import spdxFull from "spdx-license-list/full.js";
 import { describe, expect, it } from "vitest";
-import type { Obligations } from "../types.js";
+import { OBLIGATION_KEYS, type Obligations } from "../types.js";
 import { LICENSES, licenseByHubId, licenseByKey } from "./index.js";
 import { normalizeLicenseText } from "./normalize.js";
 import { OPEN_SOURCE_LICENSES } from "./open-source.js";
 
-const OBLIGATION_KEYS: (keyof Obligations)[] = [
-  "commercialUse",
-  "attribution",
-  "shareAlike",
-  "useRestrictions",
-  "restrictionsFlowDown",
-  "threshold",
-  "naming",
-  "derivativesInherit",
-  "outputsForTraining",
-];
 const COMMERCIAL_VALUES = ["allowed", "conditional", "prohibited"];
 const FAMILIES = [
   "permissive",

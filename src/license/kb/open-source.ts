@@ -1,4 +1,5 @@
-import type { CommercialUse, Fact, LicenseEntry, ObligationFacts } from "../types.js";
+import type { Fact, LicenseEntry, ObligationFacts } from "../types.js";
+import { fact, use } from "./fact.js";
 
 /*
  * Open-source and Creative Commons licenses. Every fact cites the section of the license text it comes from
@@ -6,13 +7,6 @@ import type { CommercialUse, Fact, LicenseEntry, ObligationFacts } from "../type
  * Fingerprints are normalized phrases (see normalize.ts) of each license's full text; the matching rule is in
  * fingerprints.ts and docs/licenses.md.
  */
-
-/** The knowledge base states what a license says; `unknown` belongs to reports only. */
-type KnownCommercialUse = Exclude<CommercialUse, "unknown">;
-
-function fact<T>(value: T, cite: string, note?: string): Fact<T> {
-  return note === undefined ? { value, cite } : { value, cite, note };
-}
 
 const NO_THRESHOLD = fact(null, "no such clause");
 
@@ -36,7 +30,7 @@ function permissive(cites: {
   derivatives: string;
 }): ObligationFacts {
   return {
-    commercialUse: fact<KnownCommercialUse>("allowed", cites.grant),
+    commercialUse: use("allowed", cites.grant),
     attribution: cites.attribution,
     shareAlike: fact(false, cites.derivatives, "Modified versions may be released under other terms."),
     useRestrictions: fact(false, `${cites.grant}; no field-of-use restriction`),
@@ -44,11 +38,7 @@ function permissive(cites: {
     threshold: NO_THRESHOLD,
     naming: cites.naming ?? fact(null, "no such clause"),
     derivativesInherit: fact(false, cites.derivatives, "Only the notice duty follows the code or weights."),
-    outputsForTraining: fact<KnownCommercialUse>(
-      "allowed",
-      `${cites.grant}; no condition on use`,
-      OUTPUTS_UNRESTRICTED,
-    ),
+    outputsForTraining: use("allowed", `${cites.grant}; no condition on use`, OUTPUTS_UNRESTRICTED),
   };
 }
 
@@ -63,7 +53,7 @@ function gnuCopyleft(cites: {
   trademarks: string;
 }): ObligationFacts {
   return {
-    commercialUse: fact<KnownCommercialUse>(
+    commercialUse: use(
       "allowed",
       cites.commercial,
       "Commercial use and sale are allowed; distribution carries the source-code duties.",
@@ -79,7 +69,7 @@ function gnuCopyleft(cites: {
     threshold: NO_THRESHOLD,
     naming: fact(null, cites.trademarks),
     derivativesInherit: fact(true, cites.shareAlike, WEIGHTS_COPYLEFT),
-    outputsForTraining: fact<KnownCommercialUse>(
+    outputsForTraining: use(
       "allowed",
       cites.outputs,
       "Output is covered only when its content is itself a covered work.",
@@ -105,13 +95,13 @@ interface CreativeCommonsTerms {
 
 function creativeCommons(t: CreativeCommonsTerms): ObligationFacts {
   const commercialUse = t.nonCommercial
-    ? fact<KnownCommercialUse>(
+    ? use(
         "prohibited",
         t.nonCommercial,
         "Only uses not primarily intended for or directed towards commercial advantage or monetary " +
           "compensation; internal use by a company can still be commercial.",
       )
-    : fact<KnownCommercialUse>("allowed", t.grant);
+    : use("allowed", t.grant);
   let shareAlike: Fact<boolean>;
   let derivativesInherit: Fact<boolean>;
   if (t.shareAlike) {
@@ -170,8 +160,8 @@ function creativeCommons(t: CreativeCommonsTerms): ObligationFacts {
     naming: fact(null, "no such clause (credit is attribution, not branding)"),
     derivativesInherit,
     outputsForTraining: t.nonCommercial
-      ? fact<KnownCommercialUse>("conditional", t.nonCommercial, NONCOMMERCIAL_OUTPUTS)
-      : fact<KnownCommercialUse>("allowed", `${t.grant}; no condition on use`, OUTPUTS_UNRESTRICTED),
+      ? use("conditional", t.nonCommercial, NONCOMMERCIAL_OUTPUTS)
+      : use("allowed", `${t.grant}; no condition on use`, OUTPUTS_UNRESTRICTED),
   };
 }
 
@@ -491,7 +481,7 @@ export const OPEN_SOURCE_LICENSES: LicenseEntry[] = [
     family: "weak-copyleft",
     osiApproved: true,
     obligations: {
-      commercialUse: fact<KnownCommercialUse>("allowed", "§2.1"),
+      commercialUse: use("allowed", "§2.1"),
       attribution: fact(
         true,
         "§3.4 (notices may not be removed); §3.1-§3.2 (recipients told of this license)",
@@ -510,11 +500,7 @@ export const OPEN_SOURCE_LICENSES: LicenseEntry[] = [
         "§3.1 (Modifications of Covered Software); §3.3 (Larger Work excepted)",
         WEIGHTS_COPYLEFT,
       ),
-      outputsForTraining: fact<KnownCommercialUse>(
-        "allowed",
-        "§2.1 (no condition on use)",
-        OUTPUTS_UNRESTRICTED,
-      ),
+      outputsForTraining: use("allowed", "§2.1 (no condition on use)", OUTPUTS_UNRESTRICTED),
     },
     fingerprints: [
       "mozilla public license version 2.0",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UNKNOWN_OBLIGATIONS } from "../../../test/helpers/obligations.js";
 import { expectVetContract } from "../../../test/helpers/vet-contract.js";
 import { cleanFacts, finding, reportOf, withFindings } from "../../../test/helpers/vet-facts.js";
 import { renderVetJson } from "./json.js";
@@ -28,15 +29,7 @@ describe("renderVetJson", () => {
       name: "unknown",
       sources: [],
     });
-    Object.assign(facts.license.obligations, {
-      commercialUse: "unknown",
-      attribution: null,
-      shareAlike: null,
-      useRestrictions: null,
-      restrictionsFlowDown: null,
-      derivativesInherit: null,
-      outputsForTraining: "unknown",
-    });
+    Object.assign(facts.license.obligations, UNKNOWN_OBLIGATIONS);
     const doc = JSON.parse(renderVetJson(reportOf(facts)));
     expectVetContract(doc);
     expect(doc.license.spdx).toBeNull();

@@ -4,7 +4,7 @@ import { type ScanReport, SEVERITIES } from "../types.js";
 type Obj = Record<string, unknown>;
 
 /** `keys` first, in that order (skipping ones that are undefined), then any other keys as they come. */
-function ordered(obj: object, keys: readonly string[]): Obj {
+export function ordered(obj: object, keys: readonly string[]): Obj {
   const src = obj as Obj;
   const out: Obj = {};
   for (const k of keys) if (src[k] !== undefined) out[k] = src[k];
