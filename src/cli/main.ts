@@ -51,7 +51,9 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .exitOverride();
+    .exitOverride()
+    // Options after a subcommand belong to it (`registry promote --version 2` is not the program's --version).
+    .enablePositionalOptions();
 
   program
     .command("scan")
@@ -180,6 +182,7 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
     .summary("the model registry: push, list, show, promote, approve, reject, rollback, audit, tokens")
     .allowUnknownOption()
     .allowExcessArguments()
+    .passThroughOptions()
     .helpOption(false)
     .argument("[args...]")
     .action(async (args: string[]) => {

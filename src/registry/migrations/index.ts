@@ -1,0 +1,10 @@
+import * as init from "./001_init.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Applied in order; a released migration is never edited, only followed by a new one. */
+export const MIGRATIONS: Migration[] = [{ version: 1, name: "init", statements: init.statements }];
