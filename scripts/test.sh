@@ -10,6 +10,7 @@ echo "== lint (biome)"
 npx biome check .
 echo "== typecheck (tsc)"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p web/tsconfig.json
 echo "== layers"
 npx tsx scripts/check-layers.ts
 echo "== build is current"
@@ -25,6 +26,9 @@ else
   export MODELGATE_TEST_POSTGRES_URL
   echo "started $MODELGATE_TEST_POSTGRES_URL"
 fi
+
+echo "== Chromium for the dashboard tests"
+bash scripts/ensure-chromium.sh
 
 echo "== tests (vitest)"
 results=$(mktemp)

@@ -1,0 +1,3 @@
+export function Inventory() {
+  return <p>Inventory: being built.</p>;
+}
