@@ -441,7 +441,7 @@ class OnnxWalker {
         attributes.push(f);
       }
     }
-    this.useOperator(domain, opType, name, msg.tagOffset, scope);
+    this.recordOperatorUse(domain, opType, name, msg.tagOffset, scope);
     const label = name || `${opType}@${msg.tagOffset}`;
     for (const a of attributes) this.walkAttribute(a, scope, label);
   }
@@ -624,7 +624,13 @@ class OnnxWalker {
       );
   }
 
-  private useOperator(domain: string, opType: string, node: string, offset: number, scope: Scope): void {
+  private recordOperatorUse(
+    domain: string,
+    opType: string,
+    node: string,
+    offset: number,
+    scope: Scope,
+  ): void {
     const normalized = domain === "ai.onnx" ? "" : domain;
     const key = `${normalized}\u0000${opType}`;
     const inSubgraph = scope.depth > 0;

@@ -3,6 +3,13 @@ import { RegistryError } from "../errors.js";
 import type { Verdict, VetReport } from "../policy/types.js";
 import { AUDIT_COLUMNS, appendAudit, auditFromRow, auditPages, verifyChain } from "./audit.js";
 import { decodeCursor, encodeCursor, pageLimit, pageOf } from "./cursor.js";
+import {
+  type InventoryPage,
+  type InventoryQuery,
+  type Overview,
+  queryInventory,
+  queryOverview,
+} from "./dashboard.js";
 import type { Db } from "./db.js";
 import { manifestDigest, manifestOf } from "./digest.js";
 import { claimNext, fail, finish, insertJob, setProgress } from "./jobs.js";
@@ -35,6 +42,7 @@ import type {
   RequestStatus,
   Role,
 } from "./types.js";
+import { versionFacts } from "./version-facts.js";
 
 export interface RegistryOptions {
   /** Aliases that move only through an approved request (default ["production"]). */
@@ -230,6 +238,7 @@ export class Registry {
       .filter((f) => f !== "unknown")
       .sort();
     const size = manifest.reduce((sum, f) => sum + f.size, 0);
+    const facts = versionFacts(report);
     return this.mutate(m, "developer", async (tx, audit, at) => {
       // The model row lock numbers versions one at a time and makes a second push of the same content
       // wait for the first, then find it.
@@ -241,9 +250,10 @@ export class Registry {
       if (existing.rows[0]) return { version: versionFromRow(existing.rows[0]), created: false };
       const { rows } = await tx.query(
         `INSERT INTO versions (model, number, digest, source_revision, formats, size, manifest, verdict,
-           license_key, base_models, vet_report, created_at, created_by)
+           license_key, base_models, vet_report, created_at, created_by, max_severity, license_name,
+           commercial_use)
          SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4::text[], $5, $6::jsonb, $7, $8, $9::text[],
-           $10::jsonb, $11, $12
+           $10::jsonb, $11, $12, $13, $14, $15
          FROM versions WHERE model = $1
          ON CONFLICT (model, digest) DO NOTHING RETURNING *`,
         [
@@ -259,6 +269,9 @@ export class Registry {
           JSON.stringify(report),
           at,
           m.actor.name,
+          facts.maxSeverity,
+          facts.licenseName,
+          facts.commercialUse,
         ],
       );
       if (!rows[0]) {
@@ -586,10 +599,33 @@ export class Registry {
     });
   }
 
+  // Dashboard
+  /** Each model with its current version (production, else the latest), filtered, sorted and paged. */
+  inventory(query: InventoryQuery): Promise<InventoryPage> {
+    return queryInventory(this.db, query, this.productionAlias());
+  }
+
+  /** Counts for the dashboard's first page, and waivers expiring within `withinDays` (default 14). */
+  overview(withinDays = 14): Promise<Overview> {
+    return queryOverview(this.db, this.productionAlias(), this.now(), withinDays);
+  }
+
+  /** The alias the inventory calls production: the first protected one. */
+  private productionAlias(): string {
+    return (this.options.protectedAliases ?? ["production"])[0] ?? "production";
+  }
+
   // Audit
   /** Newest first; the filters match exactly. */
-  async listAudit(
+  listAudit(
     page: PageRequest & { actor?: string; action?: string; subject?: string },
+  ): Promise<Page<AuditEntry>> {
+    return this.searchAudit(page);
+  }
+
+  /** listAudit plus a time range: entries at or after `from`, and before `to` (ISO 8601). */
+  async searchAudit(
+    page: PageRequest & { actor?: string; action?: string; subject?: string; from?: string; to?: string },
   ): Promise<Page<AuditEntry>> {
     const limit = pageLimit(page);
     const before = page.cursor ? (decodeCursor("audit", page.cursor, ["number"])[0] as number) : null;
@@ -597,8 +633,17 @@ export class Registry {
       `SELECT ${AUDIT_COLUMNS} FROM audit_log
        WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR actor = $2)
          AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR subject = $4)
+         AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
        ORDER BY seq DESC LIMIT $5`,
-      [before, page.actor ?? null, page.action ?? null, page.subject ?? null, limit + 1],
+      [
+        before,
+        page.actor ?? null,
+        page.action ?? null,
+        page.subject ?? null,
+        limit + 1,
+        instantOrNull(page.from, "from"),
+        instantOrNull(page.to, "to"),
+      ],
     );
     return pageOf(rows, limit, auditFromRow, (r) => encodeCursor("audit", [Number(r.seq)]));
   }
@@ -787,4 +832,13 @@ function checkAlias(alias: string): void {
       `alias ${JSON.stringify(alias)}: lowercase letters, digits, '_' or '-', starting with a letter`,
     );
   }
+}
+
+function instantOrNull(value: string | undefined, name: string): string | null {
+  if (value === undefined) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new RegistryError("INVALID_INPUT", `${name} ${JSON.stringify(value)} is not a date-time`);
+  }
+  return date.toISOString();
 }

@@ -110,7 +110,7 @@ describe("createApp", () => {
     const { app, call } = appWith({ getModel: async (name: string) => ({ name, revision: 3 }) });
     await call("/api/v1/models/a");
     await call("/api/v1/models/b");
-    await call("/no/such/route");
+    await call("/api/v1/no/such/route");
     const text = await (await app.request("/metrics")).text();
     expect(text).toContain(
       'modelgate_http_requests_total{method="GET",route="/api/v1/models/{name}",status="200"} 2',

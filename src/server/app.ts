@@ -11,9 +11,11 @@ import { authenticate, roleAtLeast } from "./auth.js";
 import { Metrics } from "./metrics.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { describeError, HttpProblem, problemResponse } from "./problem.js";
+import { DASHBOARD_ROUTES } from "./routes/dashboard.js";
 import { GOVERNANCE_ROUTES } from "./routes/governance.js";
 import { MODEL_ROUTES } from "./routes/models.js";
 import { API, json, type RouteDef } from "./routes/route.js";
+import { defaultWebRoot, isDashboardPath, serveDashboard } from "./static.js";
 import { createValidators } from "./validation.js";
 
 export interface ServerLogger {
@@ -25,6 +27,8 @@ export interface AppOptions {
   /** The modelgate version, for /healthz and the OpenAPI document. */
   version: string;
   logger?: ServerLogger;
+  /** The dashboard's built files; default dist/web (see static.ts); null serves the not-built page. */
+  webRoot?: string | null;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -92,7 +96,7 @@ export function apiRoutes(options: AppOptions, metrics: Metrics): RouteDef[] {
       },
     },
   ];
-  const routes = [...system, ...MODEL_ROUTES, ...GOVERNANCE_ROUTES];
+  const routes = [...system, ...MODEL_ROUTES, ...GOVERNANCE_ROUTES, ...DASHBOARD_ROUTES];
   return routes;
 }
 
@@ -163,7 +167,14 @@ export function createApp(options: AppOptions): Hono<Env> {
     });
   }
 
-  app.notFound((c) => problemResponse(404, `No route for ${c.req.method} ${c.req.path}.`, c.req.path));
+  const webRoot = options.webRoot === undefined ? defaultWebRoot() : options.webRoot;
+  app.notFound((c) => {
+    if ((c.req.method === "GET" || c.req.method === "HEAD") && isDashboardPath(c.req.path)) {
+      c.set("route", "dashboard");
+      return serveDashboard(webRoot, c.req.path);
+    }
+    return problemResponse(404, `No route for ${c.req.method} ${c.req.path}.`, c.req.path);
+  });
   app.onError((err, c) => {
     const { status, detail, extra, internal } = describeError(err);
     if (internal) {

@@ -14,6 +14,16 @@ const dateTime = { type: "string", format: "date-time" } as const;
 export const ROLE = { type: "string", enum: ["viewer", "developer", "approver", "admin"] } as const;
 export const VERDICT = { type: "string", enum: ["approved", "rejected", "needs-review"] } as const;
 const MODEL_NAME = { type: "string", minLength: 1, maxLength: 200 } as const;
+const COMMERCIAL_CLASS = {
+  type: "string",
+  enum: ["allowed", "conditional", "prohibited", "unknown"],
+} as const;
+const SEVERITY = { type: "string", enum: ["critical", "high", "medium", "low", "info"] } as const;
+const counts = (keys: readonly string[]): JsonSchema => ({
+  type: "object",
+  required: [...keys],
+  properties: Object.fromEntries(keys.map((k) => [k, { type: "integer" }])),
+});
 const ALIAS_NAME = { type: "string", minLength: 1, maxLength: 100 } as const;
 const TAGS = {
   type: "array",
@@ -153,6 +163,19 @@ export const QUERIES = {
     actor: { type: "string", maxLength: 200 },
     action: { type: "string", maxLength: 200 },
     subject: { type: "string", maxLength: 500 },
+    from: { ...dateTime, description: "Entries at or after this instant." },
+    to: { ...dateTime, description: "Entries before this instant." },
+  },
+  Inventory: {
+    ...PAGE_PARAMS,
+    q: { type: "string", maxLength: 200, description: "Text in the name or description." },
+    verdict: VERDICT,
+    licenseClass: { ...COMMERCIAL_CLASS, description: "The current version's commercial-use class." },
+    alias: { ...ALIAS_NAME, description: "Models that have this alias." },
+    format: { type: "string", maxLength: 50, description: "A file format of the current version." },
+    owner: { type: "string", maxLength: 200 },
+    sort: { type: "string", enum: ["name", "updated", "verdict", "severity"], default: "name" },
+    order: { type: "string", enum: ["asc", "desc"], default: "asc" },
   },
 } satisfies Record<string, Record<string, JsonSchema>>;
 
@@ -415,6 +438,76 @@ export const RESPONSES: Record<string, JsonSchema> = {
       createdAt: dateTime,
       updatedAt: dateTime,
     },
+  },
+  InventoryItem: {
+    type: "object",
+    required: ["name", "owner", "tags", "updatedAt", "version", "aliases"],
+    properties: {
+      name: str,
+      owner: nullable(str),
+      tags: { type: "array", items: str },
+      updatedAt: {
+        ...dateTime,
+        description: "The last change: the model, a version pushed, an alias moved.",
+      },
+      version: nullable({
+        type: "object",
+        description: "The version production points at, else the latest.",
+        required: ["number", "production", "verdict", "maxSeverity", "license", "commercialUse", "formats"],
+        properties: {
+          number: { type: "integer" },
+          production: { type: "boolean" },
+          verdict: VERDICT,
+          maxSeverity: nullable(SEVERITY),
+          license: { type: "object", required: ["key", "name"], properties: { key: str, name: str } },
+          commercialUse: COMMERCIAL_CLASS,
+          formats: { type: "array", items: str },
+        },
+      }),
+      aliases: { type: "object", additionalProperties: { type: "integer" } },
+    },
+  },
+  InventoryPage: {
+    type: "object",
+    required: ["items", "nextCursor", "total"],
+    properties: {
+      items: { type: "array", items: ref("InventoryItem") },
+      nextCursor: nullable(str),
+      total: { type: "integer", description: "Models matching the filters, all pages together." },
+    },
+  },
+  Overview: {
+    type: "object",
+    required: ["totals", "byVerdict", "bySeverity", "byLicenseClass", "byAlias", "expiringWaivers"],
+    properties: {
+      totals: counts(["models", "versions", "pendingRequests"]),
+      byVerdict: counts(VERDICT.enum),
+      bySeverity: counts([...SEVERITY.enum, "none"]),
+      byLicenseClass: counts(COMMERCIAL_CLASS.enum),
+      byAlias: { type: "object", additionalProperties: { type: "integer" } },
+      expiringWaivers: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["requestId", "model", "version", "alias", "status", "reason", "expires", "expired"],
+          properties: {
+            requestId: str,
+            model: str,
+            version: { type: "integer" },
+            alias: str,
+            status: { type: "string", enum: ["pending", "approved"] },
+            reason: str,
+            expires: dateTime,
+            expired: { type: "boolean" },
+          },
+        },
+      },
+    },
+  },
+  Me: {
+    type: "object",
+    required: ["tokenId", "name", "role"],
+    properties: { tokenId: str, name: str, role: ROLE },
   },
   Health: {
     type: "object",

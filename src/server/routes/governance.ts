@@ -118,7 +118,7 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
     method: "get",
     path: `${API}/audit`,
     operationId: "listAudit",
-    summary: "The audit log, newest first (filters: actor, action, subject)",
+    summary: "The audit log, newest first (filters: actor, action, subject, time range from/to)",
     tag: "audit",
     minRole: "viewer",
     query: "AuditList",
@@ -128,7 +128,10 @@ export const GOVERNANCE_ROUTES: RouteDef[] = [
     handle: async (ctx) =>
       pageResponse(
         ctx,
-        await ctx.registry.listAudit({ ...pageQuery(ctx), ...filters(ctx, ["actor", "action", "subject"]) }),
+        await ctx.registry.searchAudit({
+          ...pageQuery(ctx),
+          ...filters(ctx, ["actor", "action", "subject", "from", "to"]),
+        }),
       ),
   },
   {

@@ -1,6 +1,7 @@
 import type { VetReport } from "../../policy/types.js";
 import { VET_AND_REGISTER } from "../../registry/job-runner.js";
 import { HttpProblem } from "../problem.js";
+import { attachment } from "./dashboard.js";
 import {
   API,
   filters,
@@ -199,11 +200,20 @@ export const MODEL_ROUTES: RouteDef[] = [
     summary: "The vet report that judged a version, as `modelgate vet --format json` wrote it",
     tag: "versions",
     minRole: "viewer",
-    responses: { 200: { description: "The vet report", schema: "VetReport" } },
+    responses: {
+      200: {
+        description: "The vet report",
+        schema: "VetReport",
+        headers: { "Content-Disposition": "attachment; filename=<model>-v<n>.vet.json" },
+      },
+    },
     errors: [404],
     handle: async (ctx) => {
-      const version = await ctx.registry.getVersion(param(ctx, "name"), numberParam(ctx, "number"));
-      return json(200, version.vetReport);
+      const name = param(ctx, "name");
+      const version = await ctx.registry.getVersion(name, numberParam(ctx, "number"));
+      return json(200, version.vetReport, {
+        "content-disposition": attachment(`${name}-v${version.number}.vet.json`),
+      });
     },
   },
   {
