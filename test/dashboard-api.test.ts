@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InventoryItem, InventoryPage, Overview } from "../src/registry/dashboard.js";
 import type { AuditEntry, Page } from "../src/registry/types.js";
+import { RULES } from "../src/scan/rules.js";
 import { type DashboardServer, startDashboardServer } from "./helpers/dashboard-server.js";
 import { backends } from "./helpers/databases.js";
 import { tempFiles } from "./helpers/temp-files.js";
@@ -145,6 +146,43 @@ describe.each(backends("dashboard API"))("dashboard API on $name", (backend) => 
     expect(await names("q=pickle%20payload")).toEqual(["sentiment-classifier"]);
     expect(await names("q=100%25")).toEqual([]);
     expect(await names("verdict=needs-review&owner=team-nlp")).toEqual(["untitled-3b"]);
+  });
+
+  it("filters by the current version's worst finding, matching the overview's counts, `none` included", async () => {
+    const all = await getJson<InventoryPage>(server, "/api/v1/inventory");
+    const overview = await getJson<Overview>(server, "/api/v1/overview");
+    const expected = (severity: string) =>
+      all.items.filter((i) => i.version && (i.version.maxSeverity ?? "none") === severity).map((i) => i.name);
+    expect(expected("critical")).toEqual(["sentiment-classifier"]);
+    for (const [severity, n] of Object.entries(overview.bySeverity)) {
+      const page = await getJson<InventoryPage>(server, `/api/v1/inventory?severity=${severity}`);
+      expect(page.total, severity).toBe(n);
+      expect(page.items.map((i) => i.name)).toEqual(expected(severity));
+    }
+    // Combined with another filter, and across pages (the count query answers past the last row).
+    expect(
+      (await getJson<InventoryPage>(server, "/api/v1/inventory?severity=critical&verdict=approved")).total,
+    ).toBe(0);
+    const paged = await allPages(server, `severity=none`, 1);
+    expect(paged.map((i) => i.name)).toEqual(expected("none"));
+    expect((await get(server, "/api/v1/inventory?severity=fatal")).status).toBe(400);
+  });
+
+  it("publishes the scanner's rule catalogue with what to do, for every role", async () => {
+    const { items } = await getJson<{ items: Record<string, unknown>[] }>(server, "/api/v1/rules");
+    expect(items.length).toBe(RULES.size);
+    const pickle = items.find((r) => r.id === "PICKLE_DANGEROUS_GLOBAL");
+    expect(pickle).toEqual({
+      id: "PICKLE_DANGEROUS_GLOBAL",
+      name: "DangerousPickleGlobal",
+      defaultSeverity: "critical",
+      shortDescription: RULES.get("PICKLE_DANGEROUS_GLOBAL")?.shortDescription,
+      help: expect.stringContaining("Do not load this file"),
+      source: expect.stringContaining("picklescan"),
+    });
+    const withoutSource = items.find((r) => r.id === "PICKLE_UNSAFE_GLOBAL");
+    expect(withoutSource?.source).toBeNull();
+    expect((await fetch(`${server.url}/api/v1/rules`)).status).toBe(401);
   });
 
   it("sorts by name, last change, verdict and severity both ways, and pages through the same order", async () => {

@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Least> = {
   me: "viewer",
   inventory: "viewer",
   overview: "viewer",
+  listRules: "viewer",
   getBom: "viewer",
   createModel: "developer",
   updateModel: "developer",

@@ -141,7 +141,7 @@ export class LineageFileError extends ModelgateError {
 export function parseLineageFile(text: string, name: string): Map<string, LineageFileEntry> {
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 100 });
+    doc = parse(text, { maxAliasCount: 100, logLevel: "error" });
   } catch (cause) {
     throw new LineageFileError(
       `${name}: not valid YAML (${cause instanceof Error ? cause.message : cause})`,

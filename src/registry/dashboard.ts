@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, pageLimit, pageOf } from "./cursor.js";
 import type { Db } from "./db.js";
 import { iso } from "./rows.js";
 import type { PageRequest } from "./types.js";
-import { severityOfRank } from "./version-facts.js";
+import { rankOfSeverity, severityOfRank } from "./version-facts.js";
 
 export const INVENTORY_SORTS = ["name", "updated", "verdict", "severity"] as const;
 export type InventorySort = (typeof INVENTORY_SORTS)[number];
@@ -26,6 +26,8 @@ export interface InventoryQuery extends PageRequest {
   /** Models whose current version has a file of this format. */
   format?: string;
   owner?: string;
+  /** Models whose current version's worst finding has this severity (`none`: a version without findings). */
+  severity?: Severity | "none";
   sort?: InventorySort;
   order?: "asc" | "desc";
 }
@@ -114,6 +116,17 @@ const SORT_KEYS: Record<InventorySort, string | null> = {
   severity: "COALESCE(max_severity, -1)",
 };
 
+/** The filters on the current version's columns: $4 verdict … $8 worst finding's rank (0: none). */
+const CURRENT_FILTERS = `($4::text IS NULL OR verdict = $4) AND ($5::text IS NULL OR commercial_use = $5)
+  AND ($6::text IS NULL OR aliases ? $6) AND ($7::text IS NULL OR $7 = ANY (formats))
+  AND ($8::int IS NULL OR max_severity = $8)`;
+
+/** The rank a severity filter stands for: `none` is 0, a model without versions never matches. */
+function severityFilter(severity: InventoryQuery["severity"]): number | null {
+  if (severity === undefined) return null;
+  return severity === "none" ? 0 : (rankOfSeverity(severity) ?? null);
+}
+
 export async function queryInventory(
   db: Db,
   query: InventoryQuery,
@@ -137,15 +150,16 @@ export async function queryInventory(
     query.licenseClass ?? null,
     query.alias ?? null,
     query.format ?? null,
+    severityFilter(query.severity),
     limit + 1,
   ];
   let keyset = "true";
   if (after && keyExpr) {
     params.push(after[0], after[1]);
-    keyset = `(sort_key, name) ${cmp} ($9::bigint, $10::text)`;
+    keyset = `(sort_key, name) ${cmp} ($10::bigint, $11::text)`;
   } else if (after) {
     params.push(after[0]);
-    keyset = `name ${cmp} $9::text`;
+    keyset = `name ${cmp} $10::text`;
   }
   const { rows } = await db.query(
     `WITH current AS (${CURRENT}
@@ -153,13 +167,12 @@ export async function queryInventory(
          AND ($3::text IS NULL OR m.owner = $3)),
      matching AS (
        SELECT current.*, ${keyExpr ?? "0"} AS sort_key, count(*) OVER () AS total FROM current
-       WHERE ($4::text IS NULL OR verdict = $4) AND ($5::text IS NULL OR commercial_use = $5)
-         AND ($6::text IS NULL OR aliases ? $6) AND ($7::text IS NULL OR $7 = ANY (formats)))
+       WHERE ${CURRENT_FILTERS})
      SELECT * FROM matching WHERE ${keyset}
-     ORDER BY ${keyExpr ? `sort_key ${dir}, ` : ""}name ${dir} LIMIT $8`,
+     ORDER BY ${keyExpr ? `sort_key ${dir}, ` : ""}name ${dir} LIMIT $9`,
     params,
   );
-  const total = rows[0] ? Number(rows[0].total) : await countMatching(db, params.slice(0, 7));
+  const total = rows[0] ? Number(rows[0].total) : await countMatching(db, params.slice(0, 8));
   const page = pageOf(rows, limit, inventoryItem, (r) =>
     encodeCursor(list, keyExpr ? [Number(r.sort_key), r.name as string] : [r.name as string]),
   );
@@ -172,9 +185,7 @@ async function countMatching(db: Db, params: unknown[]): Promise<number> {
     `WITH current AS (${CURRENT}
        WHERE ($2::text IS NULL OR m.name ILIKE $2 OR m.description ILIKE $2)
          AND ($3::text IS NULL OR m.owner = $3))
-     SELECT count(*) AS total FROM current
-     WHERE ($4::text IS NULL OR verdict = $4) AND ($5::text IS NULL OR commercial_use = $5)
-       AND ($6::text IS NULL OR aliases ? $6) AND ($7::text IS NULL OR $7 = ANY (formats))`,
+     SELECT count(*) AS total FROM current WHERE ${CURRENT_FILTERS}`,
     params,
   );
   return Number(rows[0]?.total ?? 0);

@@ -174,6 +174,11 @@ export const QUERIES = {
     alias: { ...ALIAS_NAME, description: "Models that have this alias." },
     format: { type: "string", maxLength: 50, description: "A file format of the current version." },
     owner: { type: "string", maxLength: 200 },
+    severity: {
+      type: "string",
+      enum: [...SEVERITY.enum, "none"],
+      description: "The current version's worst finding; `none` for a version without findings.",
+    },
     sort: { type: "string", enum: ["name", "updated", "verdict", "severity"], default: "name" },
     order: { type: "string", enum: ["asc", "desc"], default: "asc" },
   },
@@ -466,6 +471,26 @@ export const RESPONSES: Record<string, JsonSchema> = {
       }),
       aliases: { type: "object", additionalProperties: { type: "integer" } },
     },
+  },
+  Rule: {
+    type: "object",
+    required: ["id", "name", "defaultSeverity", "shortDescription", "help", "source"],
+    properties: {
+      id: str,
+      name: str,
+      defaultSeverity: SEVERITY,
+      shortDescription: str,
+      help: { ...str, description: "What to do about a finding of this rule." },
+      source: nullable({
+        ...str,
+        description: "The advisory or CVE the rule comes from, when there is one.",
+      }),
+    },
+  },
+  RuleList: {
+    type: "object",
+    required: ["items"],
+    properties: { items: { type: "array", items: ref("Rule") } },
   },
   InventoryPage: {
     type: "object",

@@ -337,10 +337,32 @@ run("dashboard: approvals and audit", () => {
     await expect.poll(firstSeq).toBe(total - 20);
     await audit.page.goBack();
     await expect.poll(firstSeq).toBe(total);
-    // Dates before the registry existed: nothing on the page, and no older page to look at either.
+    // Dates go to the server: a range of the newest entry's day alone still shows it (`to` means the end
+    // of that day), and pages by the server's cursor within the range.
+    const newest = (await apiJson<{ items: { at: string }[] }>(server, "viewer", "/audit?limit=1")).items[0];
+    const day = newest?.at.slice(0, 10) ?? "";
+    const range = `from=${day}T00:00:00Z&to=${new Date(Date.parse(day) + 86_400_000).toISOString()}`;
+    const ofDay = (
+      await apiJson<{ items: { seq: number }[] }>(server, "viewer", `/audit?${range}&limit=200`)
+    ).items.map((e) => e.seq);
+    expect(ofDay[0]).toBe(total);
+    expect(ofDay.length).toBeGreaterThan(20);
+    await audit.page.getByLabel("From", { exact: true }).fill(day);
+    await audit.page.getByLabel("To", { exact: true }).fill(day);
+    await audit.page.getByRole("button", { name: "Filter", exact: true }).click();
+    await expect.poll(() => new URL(audit.page.url()).search).toBe(`?from=${day}&to=${day}`);
+    await expect.poll(firstSeq).toBe(total);
+    expect(await rows.count()).toBe(Math.min(ofDay.length, 50));
+    await audit.page.goto(`${server.url}/audit?from=${day}&to=${day}&limit=20`);
+    await expect.poll(() => rows.count()).toBe(20);
+    await audit.page.getByRole("link", { name: "Older entries" }).click();
+    await expect.poll(firstSeq).toBe(ofDay[20]);
+    // Dates before the registry existed: nothing matches, and there is no older page to look at.
+    await audit.page.getByLabel("From", { exact: true }).fill("");
     await audit.page.getByLabel("To", { exact: true }).fill("2000-01-01");
     await audit.page.getByRole("button", { name: "Filter", exact: true }).click();
-    await audit.page.getByText("No entries on this page fall between these dates.").waitFor();
+    await audit.page.getByText("No audit entries match these filters.").waitFor();
+    expect(await audit.page.getByRole("link", { name: "Older entries" }).count()).toBe(0);
     await audit.page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(firstSeq).toBe(total);
     // The export carries the token header and downloads every entry as JSON Lines.

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VetReport } from "../../src/policy/types.js";
+import { RULES } from "../../src/scan/rules.js";
 import { chromiumAvailable, launchBrowser, SCREENSHOT_DIR } from "../helpers/browser.js";
 import { type DashboardServer, startDashboardServer } from "../helpers/dashboard-server.js";
 
@@ -80,6 +81,11 @@ run("dashboard: model and version pages", () => {
     const call = await item.locator(".call pre").textContent();
     expect(call).toContain("system(");
     expect(call).toBe(finding.evidence.call);
+    // The rule catalogue (GET /api/v1/rules) gives the finding its description and what to do.
+    const rule = RULES.get(finding.ruleId);
+    expect(rule).toBeDefined();
+    await expect.poll(() => item.locator(".what-to-do").textContent()).toBe(`What to do: ${rule?.help}`);
+    expect(await item.locator(".rule-description").textContent()).toContain(rule?.shortDescription);
     // Grouped under its file: the group's heading names the file the finding is in.
     const group = page.locator(".finding-group", { has: page.locator(`#finding-${critical}`) });
     expect(await group.locator("h3 code").textContent()).toBe(finding.file);

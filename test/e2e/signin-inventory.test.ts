@@ -93,6 +93,14 @@ run("dashboard: sign in, overview, inventory", () => {
       expect(await link.textContent()).toBe(String(entry.count));
       expect(await link.getAttribute("href")).toBe(`/models?verdict=${entry.key}`);
     }
+    const severityCard = page.locator("section", {
+      has: page.getByRole("heading", { name: "By highest severity" }),
+    });
+    for (const entry of expected.severity) {
+      const link = severityCard.locator(`li[data-count-key="${entry.key}"] a`);
+      expect(await link.textContent()).toBe(String(entry.count));
+      expect(await link.getAttribute("href")).toBe(`/models?severity=${entry.key}`);
+    }
     const aliasCard = page.locator("section", { has: page.getByRole("heading", { name: "By alias" }) });
     for (const entry of expected.alias)
       expect(await aliasCard.locator(`li[data-count-key="${entry.key}"] a`).textContent()).toBe(
@@ -112,6 +120,18 @@ run("dashboard: sign in, overview, inventory", () => {
     await page.getByRole("heading", { level: 1, name: "Inventory" }).waitFor();
     expect(new URL(page.url()).search).toBe("?verdict=rejected");
     expect((await rowNames(page)).length).toBe(rejected!.count);
+
+    // So does a severity count: the inventory shows exactly the models whose worst finding it counts.
+    await page.goBack();
+    const critical = expected.severity.find((e) => e.key === "critical");
+    expect(critical?.count, "the seed has a model with a critical finding").toBeGreaterThan(0);
+    await severityCard.locator('li[data-count-key="critical"] a').click();
+    await page.getByRole("heading", { level: 1, name: "Inventory" }).waitFor();
+    expect(new URL(page.url()).search).toBe("?severity=critical");
+    await expect.poll(() => rowNames(page)).toHaveLength(critical!.count);
+    expect(await page.getByLabel("Highest severity").inputValue()).toBe("critical");
+    for (const badge of await page.locator("tbody tr td:nth-child(4)").allTextContents())
+      expect(badge).toBe("Critical");
     await page.close();
   });
 
@@ -135,6 +155,18 @@ run("dashboard: sign in, overview, inventory", () => {
     expect(api.rows.length).toBeGreaterThan(0);
     for (const badge of await page.locator("tbody tr td:nth-child(3)").allTextContents())
       expect(badge).toBe("Rejected");
+
+    // The severity select narrows by the worst finding, as the API does.
+    await page.getByRole("button", { name: "Clear filters" }).first().click();
+    await expect.poll(() => new URL(page.url()).search).toBe("");
+    const counted = readOverview(await apiGet(server, "/overview")).severity;
+    const severity = counted.find((e) => e.key !== "critical" && e.count > 1);
+    expect(severity, "the seed has two models with the same worst finding").toBeDefined();
+    await page.getByLabel("Highest severity").selectOption(severity!.key);
+    await expect.poll(() => new URL(page.url()).searchParams.get("severity")).toBe(severity!.key);
+    const matching = readInventory(await apiGet(server, `/inventory?severity=${severity!.key}&limit=50`));
+    expect(matching.rows).toHaveLength(severity!.count);
+    await expect.poll(() => rowNames(page)).toEqual(matching.rows.map((r) => r.name));
 
     // Sort by severity: the header button flips aria-sort and the order matches the API's.
     await page.getByRole("button", { name: "Clear filters" }).first().click();

@@ -1,6 +1,7 @@
 /** What the web dashboard reads: who is signed in, the inventory, the overview and the ML-BOM. */
 import { buildMlBom } from "../../bom/build-ml-bom.js";
 import type { InventoryQuery } from "../../registry/dashboard.js";
+import { RULES } from "../../scan/rules.js";
 import { HttpProblem } from "../problem.js";
 import { API, json, numberParam, pageQuery, param, type RouteDef } from "./route.js";
 
@@ -57,6 +58,26 @@ export const DASHBOARD_ROUTES: RouteDef[] = [
       }
       return json(200, page, headers);
     },
+  },
+  {
+    method: "get",
+    path: `${API}/rules`,
+    operationId: "listRules",
+    summary: "The scanner's rule catalogue: what each finding's rule id means and what to do about it",
+    tag: "dashboard",
+    minRole: "viewer",
+    responses: { 200: { description: "Every rule, by id", schema: "RuleList" } },
+    handle: () =>
+      json(200, {
+        items: [...RULES.values()].map(({ id, name, defaultSeverity, shortDescription, help, source }) => ({
+          id,
+          name,
+          defaultSeverity,
+          shortDescription,
+          help,
+          source: source ?? null,
+        })),
+      }),
   },
   {
     method: "get",

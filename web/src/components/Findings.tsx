@@ -1,12 +1,16 @@
 import { SeverityBadge } from "./Badge.tsx";
 import { severityRank } from "./evidence.ts";
+import type { RuleCatalogue, RuleInfo } from "./rule-catalogue.ts";
 import type { Finding } from "./vet-types.ts";
 
 /** Keys of a finding's evidence that are shown on their own, not in the generic list. */
 const SHOWN_APART = new Set(["call", "help", "whatToDo"]);
 
-/** Findings grouped by file, the file with the worst finding first; each keeps its report index as anchor. */
-export function Findings({ findings }: { findings: Finding[] }) {
+/**
+ * Findings grouped by file, the file with the worst finding first; each keeps its report index as anchor.
+ * `rules` (the scanner's catalogue) gives each finding its rule's description and what to do.
+ */
+export function Findings({ findings, rules }: { findings: Finding[]; rules: RuleCatalogue }) {
   if (findings.length === 0) return <p className="state">The scan found nothing to report.</p>;
   const groups = new Map<string, { finding: Finding; index: number }[]>();
   findings.forEach((finding, index) => {
@@ -33,7 +37,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
           </h3>
           <ol className="findings">
             {list.map(({ finding, index }) => (
-              <FindingItem key={index} finding={finding} index={index} />
+              <FindingItem key={index} finding={finding} index={index} rule={rules.get(finding.ruleId)} />
             ))}
           </ol>
         </section>
@@ -42,11 +46,12 @@ export function Findings({ findings }: { findings: Finding[] }) {
   );
 }
 
-function FindingItem({ finding, index }: { finding: Finding; index: number }) {
+function FindingItem({ finding, index, rule }: { finding: Finding; index: number; rule?: RuleInfo }) {
   const call = typeof finding.evidence.call === "string" ? finding.evidence.call : null;
-  const help = [finding.evidence.help, finding.evidence.whatToDo].find((v) => typeof v === "string") as
-    | string
-    | undefined;
+  // The finding's own advice is the more specific; the rule's applies to every finding of it.
+  const help = [finding.evidence.help, finding.evidence.whatToDo, rule?.help].find(
+    (v) => typeof v === "string",
+  ) as string | undefined;
   const rest = Object.entries(finding.evidence).filter(([k]) => !SHOWN_APART.has(k));
   return (
     <li id={`finding-${index}`} className={`finding finding-${finding.severity}`} tabIndex={-1}>
@@ -57,6 +62,12 @@ function FindingItem({ finding, index }: { finding: Finding; index: number }) {
         </span>
       </div>
       <p className="finding-message">{finding.message}</p>
+      {rule && (
+        <p className="rule-description muted">
+          <strong>{rule.name}:</strong> {rule.shortDescription}
+          {rule.source && <> (source: {rule.source})</>}
+        </p>
+      )}
       {call && (
         <figure className="call">
           <figcaption>Reconstructed call</figcaption>
@@ -66,7 +77,7 @@ function FindingItem({ finding, index }: { finding: Finding; index: number }) {
         </figure>
       )}
       {help && (
-        <p>
+        <p className="what-to-do">
           <strong>What to do:</strong> {help}
         </p>
       )}

@@ -2,7 +2,7 @@
  * The inventory's filters and sort as they live in the page URL (shareable, back button works) and as
  * GET /api/v1/inventory takes them. The API rejects unknown query parameters, so only these are sent.
  */
-export const FILTER_KEYS = ["verdict", "licenseClass", "alias", "format", "owner"] as const;
+export const FILTER_KEYS = ["verdict", "severity", "licenseClass", "alias", "format", "owner"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export const SORT_KEYS = ["name", "updated", "verdict", "severity"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

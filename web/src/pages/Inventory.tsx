@@ -1,5 +1,11 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { CommercialBadge, SeverityBadge, VerdictBadge, verdictLabel } from "../components/Badge.tsx";
+import {
+  CommercialBadge,
+  SeverityBadge,
+  severityLabel,
+  VerdictBadge,
+  verdictLabel,
+} from "../components/Badge.tsx";
 import { readInventory } from "../components/inventory-data.ts";
 import {
   FILTER_KEYS,
@@ -21,6 +27,7 @@ const SEARCH_DELAY_MS = 300;
 
 const FILTER_LABELS: Record<FilterKey, string> = {
   verdict: "Verdict",
+  severity: "Highest severity",
   licenseClass: "License class",
   alias: "Alias",
   format: "Format",
@@ -55,6 +62,10 @@ const COMMON_ALIASES = ["production", "staging", "candidate"];
 /** Values every server knows; aliases come from the rows too, owners are typed. */
 const FIXED_OPTIONS: Partial<Record<FilterKey, { value: string; label: string }[]>> = {
   verdict: ["approved", "needs-review", "rejected"].map((v) => ({ value: v, label: verdictLabel(v) })),
+  severity: [
+    ...["critical", "high", "medium", "low", "info"].map((v) => ({ value: v, label: severityLabel(v) })),
+    { value: "none", label: "No findings" },
+  ],
   licenseClass: ["allowed", "conditional", "prohibited", "unknown"].map((v) => ({
     value: v,
     label: `Commercial use ${v}`,

@@ -75,8 +75,7 @@ function OverviewBody({ data }: { data: OverviewData }) {
           title="By highest severity"
           entries={ordered(data.severity, SEVERITY_ORDER)}
           label={(key) => <SeverityBadge severity={key === "none" ? null : key} />}
-          // The inventory has no severity filter: sorted by severity, the worst come first.
-          href={() => inventoryHref({ q: "", filters: {}, sort: "severity", order: "desc", cursor: "" })}
+          href={(key) => filterHref("severity", key)}
         />
         <CountCard
           id="ov-license"

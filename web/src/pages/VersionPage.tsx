@@ -10,6 +10,7 @@ import { Findings } from "../components/Findings.tsx";
 import { LicensePanel } from "../components/LicensePanel.tsx";
 import { LineageGraph } from "../components/LineageGraph.tsx";
 import { Link } from "../components/Link.tsx";
+import { useRuleCatalogue } from "../components/rule-catalogue.ts";
 import { ErrorView, Loading } from "../components/states.tsx";
 import { useApi } from "../components/use-api.ts";
 import type { ModelVersion, VetReport } from "../components/vet-types.ts";
@@ -19,6 +20,7 @@ export function VersionPage({ model, number }: { model: string; number: number; 
   const modelPath = `/models/${encodeURIComponent(model)}`;
   const base = `${modelPath}/versions/${number}`;
   const version = useApi<ModelVersion>(base);
+  const catalogue = useRuleCatalogue();
   if (version.state === "loading") return <Loading what={`${model} version ${number}`} />;
   if (version.state === "error") {
     if (version.error instanceof ApiError && version.error.status === 404)
@@ -101,7 +103,12 @@ export function VersionPage({ model, number }: { model: string; number: number; 
       </section>
       <section aria-labelledby="findings">
         <h2 id="findings">Findings ({report.scan.findings.length})</h2>
-        <Findings findings={report.scan.findings} />
+        {catalogue.failed && report.scan.findings.length > 0 && (
+          <p className="muted">
+            The rule descriptions could not be loaded; each finding's rule id is listed in docs/rules.md.
+          </p>
+        )}
+        <Findings findings={report.scan.findings} rules={catalogue.rules} />
       </section>
       <section aria-labelledby="license">
         <h2 id="license">License</h2>
