@@ -8,7 +8,10 @@ export type ErrorCode =
   | "FORMAT_UNSUPPORTED"
   | "BOUND_EXCEEDED"
   | "ENCRYPTED"
-  // Registry and server: each maps to one HTTP status (src/server).
+  | RegistryErrorCode;
+
+/** Registry and server errors: each maps to one HTTP status (src/server/problem.ts). */
+export type RegistryErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "FORBIDDEN"
@@ -55,18 +58,7 @@ export class BoundExceededError extends ModelgateError {
 
 /** A registry operation refused or failed: not found, a conflict, a role or rule that forbids it, a stale revision. */
 export class RegistryError extends ModelgateError {
-  constructor(
-    code:
-      | "NOT_FOUND"
-      | "CONFLICT"
-      | "FORBIDDEN"
-      | "UNAUTHENTICATED"
-      | "PRECONDITION_FAILED"
-      | "INVALID_INPUT"
-      | "DATABASE",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: RegistryErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = "RegistryError";
   }

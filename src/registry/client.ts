@@ -1,4 +1,4 @@
-import { RegistryError } from "../errors.js";
+import { RegistryError, type RegistryErrorCode } from "../errors.js";
 import type { VetReport } from "../policy/types.js";
 import type {
   AliasMove,
@@ -15,8 +15,6 @@ import type {
   RequestStatus,
   Role,
 } from "./types.js";
-
-type RegistryErrorCode = ConstructorParameters<typeof RegistryError>[0];
 
 /** An RFC 9457 problem detail, as the API sends it. */
 export interface Problem {

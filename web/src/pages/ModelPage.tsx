@@ -130,7 +130,7 @@ function Versions({ base }: { base: string }) {
   if (rows.length === 0)
     return (
       <Empty>
-        No version has been pushed yet. Push one with <code>modelgate push</code>.
+        No version has been pushed yet. Push one with <code>modelgate registry push DIR --model NAME</code>.
       </Empty>
     );
   return (
