@@ -154,6 +154,14 @@ export async function mainWithCommander(argv: string[], io: CliIO, run: RunScan 
   program
     .command("serve")
     .summary("run the registry: HTTP API, approvals, audit log (and the dashboard when built)")
+    .description(
+      [
+        "Run the registry: the HTTP API under /api/v1 (OpenAPI 3.1 at",
+        "/api/v1/openapi.json) and the web dashboard at /. The first start prints a",
+        "one-time admin token; create more with `modelgate registry token create`.",
+        "Vetting jobs run in this process unless --no-worker.",
+      ].join("\n"),
+    )
     .option("--data <dir>", "embedded database folder (PGlite)", ".modelgate")
     .option("--db <url>", "a PostgreSQL server instead of the embedded database (postgres://...)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
